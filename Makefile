@@ -1,0 +1,42 @@
+# `make run` serves the app with demo data and a console mail sink; `make test` runs the suite.
+VENV ?= .venv
+PYTHON ?= python3
+FLASK = $(VENV)/bin/flask --app wsgi
+MAIL_SINK_PORT ?= 1025
+
+.PHONY: install run test lint mail-sink clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+# A development-only settings file with a fresh random secret; never committed.
+.env:
+	@printf 'CLINIC_ENV=development\nSECRET_KEY=%s\nMAIL_SERVER=127.0.0.1\nMAIL_PORT=$(MAIL_SINK_PORT)\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" > $@
+	@echo "Wrote .env for local development."
+
+run: install .env
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Emails are printed below by the local mail sink on port $(MAIL_SINK_PORT)."
+	@$(VENV)/bin/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_SINK_PORT) -c aiosmtpd.handlers.Debugging & \
+		sink=$$!; trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port 5000
+
+mail-sink: install
+	$(VENV)/bin/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_SINK_PORT) -c aiosmtpd.handlers.Debugging
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

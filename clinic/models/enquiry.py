@@ -1,0 +1,47 @@
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic.extensions import db
+from clinic.models.types import UTCDateTime, utcnow
+
+
+class Enquiry(db.Model):
+    __tablename__ = "enquiries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    preferred_contact: Mapped[str] = mapped_column(String(10))
+    concern: Mapped[str] = mapped_column(String(20))
+    hoped_result: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    heard_from: Mapped[str | None] = mapped_column(String(20))
+    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    consents = relationship("ConsentRecord", back_populates="enquiry", cascade="all, delete-orphan")
+    emails = relationship("OutboxMessage", back_populates="enquiry")
+
+    def __repr__(self):
+        return f"<Enquiry {self.reference}>"
+
+
+class ConsentRecord(db.Model):
+    """What a patient agreed to, in the exact words and version they saw."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enquiry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(40))
+    wording: Mapped[str] = mapped_column(Text)
+    given_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    enquiry = relationship("Enquiry", back_populates="consents")

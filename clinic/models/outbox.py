@@ -1,0 +1,41 @@
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic.extensions import db
+from clinic.models.types import UTCDateTime, utcnow
+
+
+class OutboxMessage(db.Model):
+    """An email committed with the record that caused it, sent afterwards.
+
+    status: queued (waiting, possibly after failed attempts), sent, or failed
+    (gave up after the maximum number of attempts).
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipients: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    next_attempt_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    locked_until = mapped_column(UTCDateTime)
+    sent_at = mapped_column(UTCDateTime)
+
+    enquiry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enquiries.id", ondelete="SET NULL"), index=True
+    )
+    enquiry = relationship("Enquiry", back_populates="emails")
+
+    @property
+    def recipient_list(self):
+        return [address for address in self.recipients.split(",") if address]

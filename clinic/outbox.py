@@ -1,0 +1,173 @@
+"""The email outbox: messages are committed with the record that causes them and
+sent afterwards, so a mail server outage never loses or blocks a patient's request.
+
+Senders claim due messages by stamping a short lease on them in one UPDATE; on
+PostgreSQL the candidate rows are picked with FOR UPDATE SKIP LOCKED, so several
+senders (web workers, `flask outbox send` on several hosts) never claim the same
+message twice and never wait on each other.
+"""
+
+import logging
+import socket
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_mail import Message
+from sqlalchemy import or_, select, update
+
+from clinic.extensions import db, mail
+from clinic.models import OutboxMessage
+from clinic.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+QUEUED, SENT, FAILED = "queued", "sent", "failed"
+MAX_ERROR_LENGTH = 500
+
+
+def queue_email(kind, recipients, subject, template, **context):
+    """Add an email to the current transaction; the caller commits it."""
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "localhost"
+    message = OutboxMessage(
+        kind=kind,
+        recipients=",".join(recipients),
+        subject=_single_line(subject),
+        body_text=render_template(f"email/{template}.txt", **context),
+        body_html=render_template(f"email/{template}.html", **context),
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        enquiry_id=getattr(context.get("enquiry"), "id", None),
+    )
+    db.session.add(message)
+    return message
+
+
+def _single_line(text):
+    # Subjects may quote what a patient typed; a header must stay one line.
+    return " ".join(str(text).split())
+
+
+def retry_delay(attempts):
+    config = current_app.config
+    delay = config["OUTBOX_RETRY_BASE_SECONDS"] * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(delay, config["OUTBOX_RETRY_MAX_SECONDS"]))
+
+
+def claim(limit=50, ids=None):
+    """Lease up to `limit` due messages to this sender and return them."""
+    now = utcnow()
+    due = select(OutboxMessage.id).where(
+        OutboxMessage.status == QUEUED,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
+    )
+    if ids is not None:
+        due = due.where(OutboxMessage.id.in_(ids))
+    due = due.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    due = due.with_for_update(skip_locked=True)
+    lease_until = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    # The status and lease are checked again by the UPDATE itself, so that on
+    # SQLite (no row locks) a message claimed meanwhile by another sender is skipped.
+    claimed_ids = db.session.scalars(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(due.scalar_subquery()),
+            OutboxMessage.status == QUEUED,
+            or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
+        )
+        .values(locked_until=lease_until)
+        .returning(OutboxMessage.id)
+    ).all()
+    db.session.commit()
+    if not claimed_ids:
+        return []
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(claimed_ids)).order_by(OutboxMessage.id)
+    ).all()
+
+
+def deliver(messages):
+    """Send claimed messages; record each outcome. Returns (sent, failed) counts."""
+    sent = failed = 0
+    if not messages:
+        return sent, failed
+    try:
+        with _smtp_timeout(), mail.connect() as connection:
+            for message in messages:
+                try:
+                    connection.send(_as_mail_message(message))
+                except Exception as error:  # noqa: BLE001 - any failure must be recorded, not raised
+                    _record_failure(message, error)
+                    failed += 1
+                else:
+                    _record_success(message)
+                    sent += 1
+                db.session.commit()
+    except Exception as error:  # noqa: BLE001 - the server could not be reached at all
+        for message in messages:
+            if message.status == QUEUED and message.locked_until is not None:
+                _record_failure(message, error)
+                failed += 1
+        db.session.commit()
+    return sent, failed
+
+
+def send_due(limit=50):
+    """Send every message that is due, batch by batch. Returns (sent, failed)."""
+    total_sent = total_failed = 0
+    while batch := claim(limit=limit):
+        sent, failed = deliver(batch)
+        total_sent += sent
+        total_failed += failed
+    return total_sent, total_failed
+
+
+def send_now(messages):
+    """Try the given just-committed messages at once, e.g. at the end of a request."""
+    return deliver(claim(ids=[message.id for message in messages]))
+
+
+def _as_mail_message(message):
+    mail_message = Message(
+        subject=message.subject,
+        recipients=message.recipient_list,
+        body=message.body_text,
+        html=message.body_html,
+    )
+    mail_message.msgId = message.message_id
+    return mail_message
+
+
+def _record_success(message):
+    message.status = SENT
+    message.sent_at = utcnow()
+    message.attempts += 1
+    message.locked_until = None
+    message.last_error = None
+
+
+def _record_failure(message, error):
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    message.locked_until = None
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = FAILED
+    else:
+        message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+    log.warning(
+        "outbox message %s (%s) attempt %s failed: %s",
+        message.id, message.kind, message.attempts, type(error).__name__,
+    )
+
+
+@contextmanager
+def _smtp_timeout():
+    # Flask-Mail opens smtplib connections without a timeout; a mail server that
+    # accepts and then hangs would otherwise hold a web worker for minutes.
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT"])
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)

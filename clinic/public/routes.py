@@ -1,0 +1,90 @@
+import logging
+
+from flask import Blueprint, redirect, render_template, session, url_for
+from sqlalchemy import select, text
+
+from clinic import consent
+from clinic.enquiries import submit_enquiry
+from clinic.extensions import db, limiter
+from clinic.models import MediaItem, Testimonial
+from clinic.outbox import send_now
+from clinic.public.forms import EnquiryForm
+from clinic.ratelimits import enquiry_limit
+
+bp = Blueprint("public", __name__)
+log = logging.getLogger(__name__)
+
+THANKS_SESSION_KEY = "enquiry_reference"
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html")
+
+
+@bp.get("/smp")
+def smp():
+    return render_template("public/smp.html")
+
+
+@bp.get("/testimonials")
+def testimonials():
+    items = db.session.scalars(
+        select(Testimonial).where(Testimonial.published).order_by(Testimonial.given_on.desc())
+    ).all()
+    return render_template("public/testimonials.html", testimonials=items)
+
+
+@bp.get("/media")
+def media():
+    items = db.session.scalars(
+        select(MediaItem).where(MediaItem.published).order_by(MediaItem.published_on.desc())
+    ).all()
+    return render_template("public/media.html", items=items)
+
+
+@bp.get("/visit")
+def visit():
+    return render_template("public/visit.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("public/privacy.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        log.exception("health check: database unavailable")
+        db.session.rollback()
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.route("/enquire", methods=["GET", "POST"])
+@limiter.limit(enquiry_limit, methods=["POST"])
+def enquire():
+    form = EnquiryForm()
+    if form.validate_on_submit():
+        if form.is_spam():
+            log.info("enquiry dropped by honeypot")
+            session.pop(THANKS_SESSION_KEY, None)
+            return redirect(url_for("public.enquiry_thanks"), code=303)
+        enquiry, emails = submit_enquiry(form.enquiry_details(), form.marketing_opt_in.data)
+        send_now(emails)
+        session[THANKS_SESSION_KEY] = enquiry.reference
+        return redirect(url_for("public.enquiry_thanks"), code=303)
+    return render_template(
+        "public/enquire.html",
+        form=form,
+        health_consent=consent.ENQUIRY_HEALTH_DATA,
+        marketing_consent=consent.MARKETING,
+    ), 200 if not form.errors else 422
+
+
+@bp.get("/enquire/thanks")
+def enquiry_thanks():
+    return render_template("public/enquiry_thanks.html", reference=session.get(THANKS_SESSION_KEY))

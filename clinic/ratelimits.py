@@ -1,0 +1,7 @@
+"""Rate limits read from config at request time, so tests and deployments can tune them."""
+
+from flask import current_app
+
+
+def enquiry_limit():
+    return current_app.config["ENQUIRY_RATE_LIMIT"]

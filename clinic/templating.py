@@ -1,0 +1,25 @@
+"""Globals and filters the templates share."""
+
+from clinic import choices, clinic_info
+from clinic.validators import display_phone
+
+
+def field_attrs(field, hint=None, **extra):
+    """HTML attributes tying a form field to its hint and error for screen readers.
+
+    WTForms leaves out attributes whose value is None or False.
+    """
+    described_by = [f"{field.id}-hint"] if hint else []
+    if field.errors:
+        described_by.append(f"{field.id}-error")
+    return {
+        **extra,
+        "aria-describedby": " ".join(described_by) or None,
+        "aria-invalid": "true" if field.errors else None,
+    }
+
+
+def register_template_helpers(app):
+    app.context_processor(clinic_info.as_template_context)
+    app.jinja_env.globals.update(choice_label=choices.label, choices=choices, field_attrs=field_attrs)
+    app.jinja_env.filters["phone"] = display_phone

@@ -1,0 +1,135 @@
+"""Settings, read from the environment (a .env file is loaded in development)."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# Values that must never protect a real deployment: examples copied from docs.
+WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "please-change-me", "test"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _list(name):
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _default_database_url():
+    return f"sqlite:///{INSTANCE_DIR / 'clinic.sqlite3'}"
+
+
+def database_url_from_env():
+    url = os.environ.get("DATABASE_URL") or _default_database_url()
+    # Hosting providers hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url_from_env()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _int("MAIL_PORT", 1025)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Hairline SMP Clinic <no-reply@hairline-clinic.co.uk>"
+    )
+    MAIL_SUPPRESS_SEND = False
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+
+    CLINIC_STAFF_EMAIL = _list("CLINIC_STAFF_EMAIL") or ["reception@hairline-clinic.co.uk"]
+    CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "Europe/London")
+    # Links in emails are built from this, never from the request's Host header,
+    # so a forged Host cannot plant another site's address in a patient's inbox.
+    CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 10)
+    OUTBOX_RETRY_BASE_SECONDS = _int("OUTBOX_RETRY_BASE_SECONDS", 60)
+    OUTBOX_RETRY_MAX_SECONDS = _int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute;20 per hour")
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    SEED_DEMO_ALLOWED = False
+
+    @classmethod
+    def validate(cls):
+        """Raise if these settings are unsafe to run with."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    SEED_DEMO_ALLOWED = True
+
+    @classmethod
+    def validate(cls):
+        if not cls.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY is not set: `make run` writes one to .env, or set it yourself.")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(32)
+    CLINIC_STAFF_EMAIL = ["reception@hairline-clinic.co.uk"]
+    CLINIC_BASE_URL = "http://clinic.example.com"
+    SEED_DEMO_ALLOWED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls):
+        key = cls.SECRET_KEY or ""
+        if key.strip().lower() in WEAK_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters in production "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))"). '
+                "For local use set CLINIC_ENV=development."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    name = os.environ.get("CLINIC_ENV", "production").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"CLINIC_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,99 @@
+"""Fixtures: one app per test with a fresh, migrated database and a real SMTP sink.
+
+Tests run on SQLite by default; set DATABASE_URL to a scratch PostgreSQL
+database (it is wiped) to run them there. Nothing pushes an app context around
+requests, as in production; use `with app.app_context():` to touch the database
+from a test.
+"""
+
+import os
+
+import pytest
+
+from clinic import create_app
+from clinic.extensions import db, limiter
+from config import TestingConfig, database_url_from_env
+from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.smtp_sink import SmtpSink
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL' if _postgres_url() else 'SQLite'}"
+
+
+def _postgres_url():
+    if not os.environ.get("DATABASE_URL"):
+        return None
+    url = database_url_from_env()
+    return url if url.startswith("postgresql") else None
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    url = _postgres_url()
+    if url:
+        return PostgresDatabases(url)
+    return SqliteDatabases(tmp_path_factory.mktemp("template-db"))
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def mail_sink(smtp_sink):
+    smtp_sink.reset()
+    yield smtp_sink
+    smtp_sink.reset()
+
+
+@pytest.fixture
+def database_url(databases, tmp_path):
+    return databases.fresh(tmp_path)
+
+
+@pytest.fixture
+def app_settings(database_url, mail_sink, tmp_path):
+    """Overrides for this test's app; a test may change them before `app` is built."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": mail_sink.port,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+
+
+@pytest.fixture
+def app(app_settings):
+    app = create_app(TestingConfig, app_settings)
+    yield app
+    limiter.reset()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app(app_settings):
+    """An app with CSRF protection on, as in production."""
+    app_settings["WTF_CSRF_ENABLED"] = True
+    app = create_app(TestingConfig, app_settings)
+    yield app
+    limiter.reset()
+    with app.app_context():
+        db.engine.dispose()
