@@ -65,14 +65,16 @@ def claim(limit=50, ids=None):
     if ids is not None:
         due = due.where(OutboxMessage.id.in_(ids))
     due = due.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
-    due = due.with_for_update(skip_locked=True)
+    # A CTE, not a plain IN-subquery: PostgreSQL may re-run an IN-subquery per row,
+    # which lets LIMIT and SKIP LOCKED claim far more rows than asked for.
+    due = due.with_for_update(skip_locked=True).cte("due")
     lease_until = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     # The status and lease are checked again by the UPDATE itself, so that on
     # SQLite (no row locks) a message claimed meanwhile by another sender is skipped.
     claimed_ids = db.session.scalars(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id.in_(due.scalar_subquery()),
+            OutboxMessage.id.in_(select(due.c.id)),
             OutboxMessage.status == QUEUED,
             or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
         )
