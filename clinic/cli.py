@@ -1,6 +1,6 @@
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from clinic import demo, outbox
 
@@ -16,6 +16,7 @@ def outbox_send(batch_size):
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when demo data is already there.")
 def seed_demo(if_empty):
     """Load demo content for development. Refuses on a database that has data."""
