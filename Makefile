@@ -26,7 +26,7 @@ run: install .env
 	@echo "Emails are printed below by the local mail sink on port $(MAIL_SINK_PORT)."
 	@$(VENV)/bin/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_SINK_PORT) -c aiosmtpd.handlers.Debugging & \
 		sink=$$!; trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
-		$(FLASK) run --host 127.0.0.1 --port 5000
+		$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
 mail-sink: install
 	$(VENV)/bin/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_SINK_PORT) -c aiosmtpd.handlers.Debugging

@@ -149,6 +149,15 @@ def test_each_error_is_shown_next_to_its_field_and_keeps_the_answers(app, client
     assert mail_sink.messages == []
 
 
+def test_optional_answers_may_be_left_out(app, client):
+    data = valid_enquiry(heard_from=None, phone=None, preferred_contact="email")
+    response = client.post("/enquire", data=data)
+
+    assert response.status_code == 303
+    [enquiry] = saved_enquiries(app)
+    assert (enquiry.heard_from, enquiry.phone) == (None, None)
+
+
 def test_phone_is_optional_when_email_is_preferred(app, client):
     response = client.post("/enquire", data=valid_enquiry(phone="", preferred_contact="email"))
 

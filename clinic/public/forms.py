@@ -67,6 +67,7 @@ class EnquiryForm(FlaskForm):
     heard_from = SelectField(
         "How did you hear about us? (optional)",
         choices=choices.select_choices([("", "Prefer not to say"), *choices.HEARD_FROM]),
+        default="",
         invalid_choice_message="Choose one of the listed options.",
     )
     health_consent = BooleanField(
