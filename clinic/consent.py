@@ -6,12 +6,17 @@ a new version and never rewrites what someone agreed to earlier.
 
 from dataclasses import dataclass
 
+from clinic.models import ConsentRecord
+
 
 @dataclass(frozen=True)
 class ConsentText:
     purpose: str
     version: str
     wording: str
+
+    def record(self):
+        return ConsentRecord(purpose=self.purpose, version=self.version, wording=self.wording)
 
 
 ENQUIRY_HEALTH_DATA = ConsentText(
@@ -27,8 +32,24 @@ ENQUIRY_HEALTH_DATA = ConsentText(
 MARKETING = ConsentText(
     purpose="marketing",
     version="marketing-2026-11",
+    wording=("Send me occasional news and offers from the clinic by email. I can unsubscribe at any time."),
+)
+
+BOOKING_HEALTH_DATA = ConsentText(
+    purpose="health_data",
+    version="booking-health-2026-11",
     wording=(
-        "Send me occasional news and offers from the clinic by email. "
-        "I can unsubscribe at any time."
+        "I agree that the clinic may store and use the details I give about my hair loss and "
+        "scalp, which are health information, to prepare for and hold my consultation. "
+        "I can withdraw this consent at any time."
+    ),
+)
+
+PHOTOS = ConsentText(
+    purpose="photos",
+    version="photos-2026-11",
+    wording=(
+        "I agree that the clinic may keep the scalp photos I upload, seen only by clinic staff, "
+        "to prepare for my consultation. I can ask for them to be deleted at any time."
     ),
 )

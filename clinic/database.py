@@ -2,8 +2,10 @@
 
 import sqlite3
 
-from sqlalchemy import event
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
+
+from clinic.models import Practitioner
 
 
 def configure_engines():
@@ -21,3 +23,26 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+
+
+def begin_locked_write(session, practitioner_ids):
+    """Start the transaction in which a slot is checked and taken.
+
+    SQLite: BEGIN IMMEDIATE takes the database's write lock before the check,
+    so no other writer can slip in between check and insert (pysqlite would
+    otherwise begin lazily, at the first INSERT). PostgreSQL: lock the
+    practitioners' rows, so bookings for them queue up while other
+    practitioners' bookings go ahead; the exclusion constraint backs this up.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_locked_write needs a session with no pending changes")
+    session.rollback()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+        return
+    session.execute(
+        select(Practitioner.id)
+        .where(Practitioner.id.in_(sorted(practitioner_ids)))
+        .order_by(Practitioner.id)
+        .with_for_update()
+    ).all()

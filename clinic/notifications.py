@@ -3,12 +3,9 @@
 from flask import current_app
 
 from clinic.outbox import queue_email
+from clinic.urls import site_path_url
 
 REPLY_BY = {"email": "email", "phone": "phone", "either": "email or phone"}
-
-
-def staff_url(path):
-    return current_app.config["CLINIC_BASE_URL"] + path
 
 
 def notify_staff_of_enquiry(enquiry):
@@ -20,7 +17,7 @@ def notify_staff_of_enquiry(enquiry):
         f"New enquiry {enquiry.reference}",
         "enquiry_staff",
         enquiry=enquiry,
-        detail_url=staff_url(f"/staff/enquiries/{enquiry.id}"),
+        detail_url=site_path_url(f"/staff/enquiries/{enquiry.id}"),
     )
 
 

@@ -27,8 +27,12 @@ QUEUED, SENT, FAILED = "queued", "sent", "failed"
 MAX_ERROR_LENGTH = 500
 
 
-def queue_email(kind, recipients, subject, template, **context):
-    """Add an email to the current transaction; the caller commits it."""
+def queue_email(kind, recipients, subject, template, *, attachment=None, **context):
+    """Add an email to the current transaction; the caller commits it.
+
+    attachment: optional (file name, content type, text).
+    """
+    attachment_name, attachment_type, attachment_data = attachment or (None, None, None)
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "localhost"
     message = OutboxMessage(
         kind=kind,
@@ -38,6 +42,10 @@ def queue_email(kind, recipients, subject, template, **context):
         body_html=render_template(f"email/{template}.html", **context),
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         enquiry_id=getattr(context.get("enquiry"), "id", None),
+        booking_id=getattr(context.get("booking"), "id", None),
+        attachment_name=attachment_name,
+        attachment_type=attachment_type,
+        attachment_data=attachment_data,
     )
     db.session.add(message)
     return message
@@ -138,6 +146,10 @@ def _as_mail_message(message):
         html=message.body_html,
     )
     mail_message.msgId = message.message_id
+    if message.attachment_name:
+        mail_message.attach(
+            message.attachment_name, message.attachment_type, message.attachment_data.encode()
+        )
     return mail_message
 
 
@@ -159,7 +171,10 @@ def _record_failure(message, error):
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
     log.warning(
         "outbox message %s (%s) attempt %s failed: %s",
-        message.id, message.kind, message.attempts, type(error).__name__,
+        message.id,
+        message.kind,
+        message.attempts,
+        type(error).__name__,
     )
 
 

@@ -25,6 +25,7 @@ class Enquiry(db.Model):
 
     consents = relationship("ConsentRecord", back_populates="enquiry", cascade="all, delete-orphan")
     emails = relationship("OutboxMessage", back_populates="enquiry")
+    photos = relationship("Photo", back_populates="enquiry", cascade="all, delete-orphan")
 
     def __repr__(self):
         return f"<Enquiry {self.reference}>"
@@ -39,9 +40,17 @@ class ConsentRecord(db.Model):
     enquiry_id: Mapped[int | None] = mapped_column(
         ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
     )
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    waitlist_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("waitlist_entries.id", ondelete="CASCADE"), index=True
+    )
     purpose: Mapped[str] = mapped_column(String(20))
     version: Mapped[str] = mapped_column(String(40))
     wording: Mapped[str] = mapped_column(Text)
     given_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     enquiry = relationship("Enquiry", back_populates="consents")
+    booking = relationship("Booking", back_populates="consents")
+    waitlist_entry = relationship("WaitlistEntry", back_populates="consents")

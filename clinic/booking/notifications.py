@@ -1,0 +1,123 @@
+"""Emails about bookings, one function per intent, all through the outbox.
+
+Staff emails carry the reference, time, type and practitioner and a link to
+the staff area; never the patient's health details.
+"""
+
+from flask import current_app
+
+from clinic.booking import calendar
+from clinic.booking.tokens import manage_token, offer_token
+from clinic.outbox import queue_email
+from clinic.timefmt import when
+from clinic.urls import site_path_url, site_url
+
+ICS_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
+
+
+def manage_url(booking):
+    return site_url("booking.manage", token=manage_token(booking))
+
+
+def booking_confirmed(booking):
+    return [
+        _to_patient(
+            booking,
+            "booking_confirmed",
+            f"Your consultation is booked ({booking.reference})",
+            with_calendar=True,
+        ),
+        _to_staff(booking, "booking_staff_new", f"New booking {booking.reference}"),
+    ]
+
+
+def booking_moved(booking, previous_start):
+    return [
+        _to_patient(
+            booking,
+            "booking_moved",
+            f"Your consultation has moved ({booking.reference})",
+            with_calendar=True,
+            previous_start=previous_start,
+        ),
+        _to_staff(
+            booking,
+            "booking_staff_moved",
+            f"Booking {booking.reference} moved",
+            previous_start=previous_start,
+        ),
+    ]
+
+
+def booking_cancelled(booking):
+    return [
+        _to_patient(
+            booking,
+            "booking_cancelled",
+            f"Your consultation is cancelled ({booking.reference})",
+            with_calendar=True,
+            cancelled=True,
+        ),
+        _to_staff(booking, "booking_staff_cancelled", f"Booking {booking.reference} cancelled"),
+    ]
+
+
+def booking_reminder(booking):
+    return _to_patient(
+        booking, "booking_reminder", f"Reminder: your consultation on {when(booking.starts_at)}"
+    )
+
+
+def waitlist_joined(entry):
+    return queue_email(
+        "waitlist_joined",
+        [entry.email],
+        f"You are on our waiting list ({entry.reference})",
+        "waitlist_joined",
+        entry=entry,
+    )
+
+
+def waitlist_offer(entry, slot_start, practitioner_id, consultation_type):
+    return queue_email(
+        "waitlist_offer",
+        [entry.email],
+        "A consultation time has become free",
+        "waitlist_offer",
+        entry=entry,
+        start=slot_start,
+        consultation_type=consultation_type,
+        claim_url=site_url("booking.claim_offer", token=offer_token(entry, slot_start, practitioner_id)),
+        hours=current_app.config["WAITLIST_OFFER_HOURS"],
+    )
+
+
+def _to_patient(booking, template, subject, *, with_calendar=False, cancelled=False, **context):
+    link = manage_url(booking)
+    attachment = None
+    if with_calendar:
+        ics = calendar.booking_ics(booking, link, cancelled=cancelled).decode()
+        attachment = (calendar.filename(booking), ICS_TYPE, ics)
+    return queue_email(
+        template,
+        [booking.email],
+        subject,
+        template,
+        attachment=attachment,
+        booking=booking,
+        manage_url=link,
+        location=calendar.location(booking),
+        **context,
+    )
+
+
+def _to_staff(booking, template, subject, **context):
+    return queue_email(
+        template,
+        current_app.config["CLINIC_STAFF_EMAIL"],
+        subject,
+        template,
+        booking=booking,
+        detail_url=site_path_url(f"/staff/bookings/{booking.id}"),
+        **context,
+    )

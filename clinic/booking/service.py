@@ -1,0 +1,187 @@
+"""Taking, moving and cancelling bookings under the double-booking guard.
+
+Every change that takes a slot runs check-then-write inside
+database.begin_locked_write(); the database's own constraints are the last
+word, and a violation becomes SlotTaken, never a 500.
+"""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from clinic import photos
+from clinic.booking import notifications
+from clinic.booking.waitlist_offers import offer_freed_slot
+from clinic.database import begin_locked_write
+from clinic.extensions import db
+from clinic.models import Booking, Photo, Practitioner
+from clinic.models.booking import BOOKED, CANCELLED
+from clinic.models.types import utcnow
+from clinic.references import unused_reference
+from clinic.scheduling.service import free_practitioners_at
+
+REFERENCE_PREFIX = "BKG"
+
+
+class SlotTaken(Exception):
+    """The chosen time is no longer free."""
+
+
+class ChangeNotAllowed(Exception):
+    """The booking can no longer be changed this way; str() says why, for the patient."""
+
+
+def book(
+    consultation_type, start, practitioner_id, details, *, consents, uploads=(), source="web", on_booked=None
+):
+    """Book `start` (aware UTC) with the practitioner, or any free one when None.
+
+    details: the Booking's patient fields, validated. consents: ConsentText items
+    agreed to. uploads: (label, ProcessedPhoto) pairs. on_booked(booking) runs
+    inside the same transaction. Returns (booking, emails), committed, or raises
+    SlotTaken with nothing saved.
+    """
+    stored = [(label, photo, photos.store(photo, _upload_folder())) for label, photo in uploads]
+    try:
+        booking, emails = _book_locked(
+            consultation_type, start, practitioner_id, details, consents, stored, source, on_booked
+        )
+    except BaseException:
+        for _label, _photo, name in stored:
+            photos.delete(name, _upload_folder())
+        raise
+    return booking, emails
+
+
+def _book_locked(consultation_type, start, practitioner_id, details, consents, stored, source, on_booked):
+    candidates = _lock_candidates(practitioner_id)
+    free = free_practitioners_at(consultation_type, start, practitioner_id)
+    if not free or not candidates:
+        db.session.rollback()
+        raise SlotTaken
+    booking = Booking(
+        reference=unused_reference(Booking, REFERENCE_PREFIX),
+        manage_key=secrets.token_hex(16),
+        type_id=consultation_type.id,
+        practitioner_id=_least_busy(free, start),
+        source=source,
+        **details,
+    )
+    _place(booking, consultation_type, start)
+    booking.consents = [text.record() for text in consents]
+    booking.photos = [
+        Photo(
+            label=label,
+            stored_name=name,
+            content_type=photo.content_type,
+            width=photo.width,
+            height=photo.height,
+            size_bytes=len(photo.data),
+        )
+        for label, photo, name in stored
+    ]
+    db.session.add(booking)
+    _flush_or_taken()
+    if on_booked is not None:
+        on_booked(booking)
+    emails = notifications.booking_confirmed(booking)
+    db.session.commit()
+    return booking, emails
+
+
+def move(booking, start, practitioner_id):
+    """Move a live booking to another free slot; the old manage link stops working."""
+    _require_changeable(booking)
+    _lock_candidates(practitioner_id)
+    db.session.refresh(booking)
+    _require_changeable(booking)
+    consultation_type = booking.type
+    free = free_practitioners_at(consultation_type, start, practitioner_id, exclude_booking_id=booking.id)
+    if not free:
+        db.session.rollback()
+        raise SlotTaken
+    previous_start = booking.starts_at
+    if booking.practitioner_id not in free:
+        booking.practitioner_id = _least_busy(free, start)
+    _place(booking, consultation_type, start)
+    booking.token_version += 1
+    booking.reminder_queued_at = None
+    _flush_or_taken()
+    emails = notifications.booking_moved(booking, previous_start)
+    db.session.commit()
+    return emails
+
+
+def cancel(booking):
+    """Cancel a live booking outside the cancellation notice; offers the slot to the waitlist."""
+    _require_changeable(booking)
+    notice = timedelta(hours=current_app.config["BOOKING_CANCEL_NOTICE_HOURS"])
+    if booking.starts_at - utcnow() < notice:
+        raise ChangeNotAllowed(
+            f"Bookings can be cancelled online up to {notice.total_seconds() / 3600:.0f} hours "
+            "before the appointment. Please call us instead."
+        )
+    booking.status = CANCELLED
+    booking.cancelled_at = utcnow()
+    booking.token_version += 1
+    emails = notifications.booking_cancelled(booking)
+    from_waitlist = offer_freed_slot(booking)
+    db.session.commit()
+    return emails + from_waitlist
+
+
+def _require_changeable(booking):
+    if booking.status != BOOKED:
+        raise ChangeNotAllowed("This booking has already been cancelled.")
+    if booking.starts_at <= utcnow():
+        raise ChangeNotAllowed("This appointment has already started or passed.")
+
+
+def _lock_candidates(practitioner_id):
+    if practitioner_id is not None:
+        ids = [practitioner_id]
+    else:
+        ids = db.session.scalars(select(Practitioner.id).where(Practitioner.active)).all()
+    begin_locked_write(db.session, ids)
+    return ids
+
+
+def _place(booking, consultation_type, start):
+    booking.starts_at = start
+    booking.ends_at = start + timedelta(minutes=consultation_type.duration_minutes)
+    booking.blocked_until = booking.ends_at + timedelta(minutes=current_app.config["BOOKING_BUFFER_MINUTES"])
+
+
+def _least_busy(practitioner_ids, start):
+    """Spread "any practitioner" bookings: the one with fewest live bookings that week."""
+    if len(practitioner_ids) == 1:
+        return practitioner_ids[0]
+    week = (start - timedelta(days=3), start + timedelta(days=4))
+    counts = dict(
+        db.session.execute(
+            select(Booking.practitioner_id, db.func.count())
+            .where(
+                Booking.practitioner_id.in_(practitioner_ids),
+                Booking.status == BOOKED,
+                Booking.starts_at >= week[0],
+                Booking.starts_at < week[1],
+            )
+            .group_by(Booking.practitioner_id)
+        ).all()
+    )
+    return min(practitioner_ids, key=lambda pid: (counts.get(pid, 0), pid))
+
+
+def _flush_or_taken():
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise SlotTaken from error
+
+
+def _upload_folder():
+    return current_app.config["UPLOAD_FOLDER"]

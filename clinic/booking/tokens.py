@@ -1,0 +1,61 @@
+"""Signed links in patients' emails. They carry random keys, never ids or
+personal details, and stop working when the booking changes (a version)."""
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from clinic.extensions import db
+from clinic.models import Booking, WaitlistEntry
+from clinic.models.types import utcnow
+
+MANAGE_SALT = "booking-manage"
+OFFER_SALT = "waitlist-offer"
+
+
+class LinkNotValid(Exception):
+    """str() explains to the patient why the link no longer works."""
+
+
+def manage_token(booking):
+    return URLSafeSerializer(current_app.secret_key, salt=MANAGE_SALT).dumps(
+        [booking.manage_key, booking.token_version]
+    )
+
+
+def booking_for_token(token):
+    try:
+        key, version = URLSafeSerializer(current_app.secret_key, salt=MANAGE_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        raise LinkNotValid("This link is not valid. Please use the latest link we emailed you.") from None
+    booking = db.session.scalar(select(Booking).where(Booking.manage_key == key))
+    if booking is None or booking.token_version != version:
+        raise LinkNotValid(
+            "This link no longer works because the booking was changed or cancelled. "
+            "Please use the link in our most recent email."
+        )
+    if booking.ends_at <= utcnow():
+        raise LinkNotValid("This appointment has passed, so its link no longer works.")
+    return booking
+
+
+def offer_token(entry, start, practitioner_id):
+    return URLSafeTimedSerializer(current_app.secret_key, salt=OFFER_SALT).dumps(
+        [entry.manage_key, start.isoformat(), practitioner_id]
+    )
+
+
+def offer_for_token(token):
+    """(entry, start ISO string, practitioner id) for a waitlist offer link."""
+    serializer = URLSafeTimedSerializer(current_app.secret_key, salt=OFFER_SALT)
+    max_age = current_app.config["WAITLIST_OFFER_HOURS"] * 3600
+    try:
+        key, start, practitioner_id = serializer.loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise LinkNotValid("This offer has expired. You are still on our waiting list.") from None
+    except (BadSignature, ValueError, TypeError):
+        raise LinkNotValid("This link is not valid.") from None
+    entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.manage_key == key))
+    if entry is None or entry.status != "waiting":
+        raise LinkNotValid("This offer is no longer open.")
+    return entry, start, practitioner_id

@@ -1,0 +1,43 @@
+"""When a booking is cancelled, the freed time is offered to matching waitlisted patients."""
+
+from sqlalchemy import or_, select
+
+from clinic.booking import notifications
+from clinic.extensions import db
+from clinic.models import WaitlistEntry
+from clinic.timefmt import to_local
+
+WAITING = "waiting"
+NOON = 12
+
+
+def matches(entry, local_start):
+    if str(local_start.weekday()) not in entry.weekdays:
+        return False
+    if entry.part_of_day == "morning":
+        return local_start.hour < NOON
+    if entry.part_of_day == "afternoon":
+        return local_start.hour >= NOON
+    return True
+
+
+def offer_freed_slot(booking):
+    """Queue an offer to every waiting patient whose wishes fit; first to claim wins."""
+    local_start = to_local(booking.starts_at)
+    entries = db.session.scalars(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.status == WAITING,
+            WaitlistEntry.type_id == booking.type_id,
+            or_(
+                WaitlistEntry.practitioner_id.is_(None),
+                WaitlistEntry.practitioner_id == booking.practitioner_id,
+            ),
+        )
+        .order_by(WaitlistEntry.created_at)
+    ).all()
+    return [
+        notifications.waitlist_offer(entry, booking.starts_at, booking.practitioner_id, booking.type)
+        for entry in entries
+        if matches(entry, local_start)
+    ]

@@ -1,0 +1,110 @@
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic.extensions import db
+from clinic.models.types import UTCDateTime, utcnow
+
+BOOKED, CANCELLED, ATTENDED, NO_SHOW = "booked", "cancelled", "attended", "no_show"
+LIVE_BOOKING = text("status = 'booked'")
+
+
+class Booking(db.Model):
+    """A consultation. Two live bookings of one practitioner never overlap: on
+    PostgreSQL an exclusion constraint (added by migration) guards
+    [starts_at, blocked_until); on both engines a partial unique index guards the
+    start, and bookings are written inside a lock (see clinic.booking.service)."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index(
+            "uq_bookings_live_start", "practitioner_id", "starts_at", unique=True,
+            sqlite_where=LIVE_BOOKING, postgresql_where=LIVE_BOOKING,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    # Random and meaningless: the manage-link token carries this, never the id.
+    manage_key: Mapped[str] = mapped_column(String(32), unique=True)
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    type_id: Mapped[int] = mapped_column(ForeignKey("consultation_types.id"))
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"))
+    starts_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    ends_at = mapped_column(UTCDateTime, nullable=False)
+    # The end plus the clinic's buffer at booking time: the range no other booking may touch.
+    blocked_until = mapped_column(UTCDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default=BOOKED)
+    source: Mapped[str] = mapped_column(String(10), default="web")
+    cancelled_at = mapped_column(UTCDateTime)
+    reminder_queued_at = mapped_column(UTCDateTime)
+
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    concern: Mapped[str] = mapped_column(String(20))
+    pattern_stage: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    adult_confirmed: Mapped[bool] = mapped_column(Boolean)
+    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    type = relationship("ConsultationType")
+    practitioner = relationship("Practitioner")
+    consents = relationship("ConsentRecord", back_populates="booking", cascade="all, delete-orphan")
+    photos = relationship("Photo", back_populates="booking", cascade="all, delete-orphan")
+    emails = relationship("OutboxMessage", back_populates="booking")
+
+    @property
+    def is_live(self):
+        return self.status == BOOKED
+
+
+class Photo(db.Model):
+    """A scalp photo, re-encoded without metadata and stored outside the web root."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiries.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(10))
+    stored_name: Mapped[str] = mapped_column(String(40), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    booking = relationship("Booking", back_populates="photos")
+    enquiry = relationship("Enquiry", back_populates="photos")
+
+
+class WaitlistEntry(db.Model):
+    """A patient who found no suitable slot and wants to hear when one frees up."""
+
+    __tablename__ = "waitlist_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    manage_key: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
+
+    type_id: Mapped[int] = mapped_column(ForeignKey("consultation_types.id"))
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
+    # Local weekdays that suit, as digits 0 (Monday) to 6, e.g. "024".
+    weekdays: Mapped[str] = mapped_column(String(7))
+    part_of_day: Mapped[str] = mapped_column(String(10), default="any")
+
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    concern: Mapped[str] = mapped_column(String(20))
+    pattern_stage: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    type = relationship("ConsultationType")
+    practitioner = relationship("Practitioner")
+    consents = relationship("ConsentRecord", back_populates="waitlist_entry", cascade="all, delete-orphan")

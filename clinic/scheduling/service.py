@@ -1,0 +1,103 @@
+"""Loads what availability needs from the database (three queries) and asks the
+pure slot finder in availability.py."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from clinic.extensions import db
+from clinic.models import Booking, Closure, Practitioner, WorkingHours
+from clinic.models.booking import BOOKED
+from clinic.models.types import utcnow
+from clinic.scheduling.availability import Busy, Rules, WorkingInterval, free_slots
+
+
+def rules():
+    config = current_app.config
+    return Rules(
+        timezone=config["CLINIC_TIMEZONE"],
+        grid_minutes=config["BOOKING_GRID_MINUTES"],
+        buffer_minutes=config["BOOKING_BUFFER_MINUTES"],
+        min_notice=timedelta(hours=config["BOOKING_MIN_NOTICE_HOURS"]),
+        horizon=timedelta(weeks=config["BOOKING_HORIZON_WEEKS"]),
+    )
+
+
+def clinic_zone():
+    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+
+
+def local_day_bounds(day_from, day_to):
+    """UTC instants of the start of day_from and the end of day_to, in clinic time."""
+    zone = clinic_zone()
+    start = datetime.combine(day_from, time.min, zone).astimezone(UTC)
+    end = datetime.combine(day_to + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return start, end
+
+
+def find_slots(consultation_type, practitioner_id, day_from, day_to, *, now=None, exclude_booking_id=None):
+    """Free slots for a type with one practitioner, or any when practitioner_id is None."""
+    hours = _working_hours(practitioner_id)
+    practitioner_ids = {interval.practitioner_id for interval in hours}
+    if not practitioner_ids:
+        return []
+    # A day's margin either side: a booking's buffer or a closure may reach across midnight.
+    window_start, window_end = local_day_bounds(day_from - timedelta(days=1), day_to + timedelta(days=1))
+    return free_slots(
+        duration=timedelta(minutes=consultation_type.duration_minutes),
+        practitioner_ids=practitioner_ids,
+        hours=hours,
+        closures=_closures(window_start, window_end),
+        bookings=_bookings(practitioner_ids, window_start, window_end, exclude_booking_id),
+        day_from=day_from,
+        day_to=day_to,
+        now=now or utcnow(),
+        rules=rules(),
+    )
+
+
+def free_practitioners_at(consultation_type, start, practitioner_id=None, *, exclude_booking_id=None):
+    """Ids of the practitioners free for a slot starting at `start` (aware UTC)."""
+    day = start.astimezone(clinic_zone()).date()
+    for slot in find_slots(
+        consultation_type, practitioner_id, day, day, exclude_booking_id=exclude_booking_id
+    ):
+        if slot.start == start:
+            return list(slot.practitioner_ids)
+    return []
+
+
+def _working_hours(practitioner_id):
+    query = (
+        select(
+            WorkingHours.practitioner_id, WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time
+        )
+        .join(Practitioner)
+        .where(Practitioner.active)
+    )
+    if practitioner_id is not None:
+        query = query.where(WorkingHours.practitioner_id == practitioner_id)
+    return [WorkingInterval(*row) for row in db.session.execute(query)]
+
+
+def _closures(window_start, window_end):
+    rows = db.session.execute(
+        select(Closure.practitioner_id, Closure.starts_at, Closure.ends_at).where(
+            Closure.starts_at < window_end, Closure.ends_at > window_start
+        )
+    )
+    return [Busy(*row) for row in rows]
+
+
+def _bookings(practitioner_ids, window_start, window_end, exclude_booking_id):
+    query = select(Booking.practitioner_id, Booking.starts_at, Booking.blocked_until).where(
+        Booking.status == BOOKED,
+        Booking.practitioner_id.in_(practitioner_ids),
+        Booking.starts_at < window_end,
+        Booking.blocked_until > window_start,
+    )
+    if exclude_booking_id is not None:
+        query = query.where(Booking.id != exclude_booking_id)
+    return [Busy(*row) for row in db.session.execute(query)]

@@ -1,0 +1,35 @@
+"""Times are stored in UTC and shown in the clinic's time zone, in British style."""
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def to_local(moment):
+    return moment.astimezone(ZoneInfo(current_app.config["CLINIC_TIMEZONE"]))
+
+
+def clock(moment):
+    """9:30am, 12 noon, 2pm."""
+    local = to_local(moment)
+    if (local.hour, local.minute) == (12, 0):
+        return "12 noon"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+def day(moment_or_date):
+    """Tuesday 1 December 2026."""
+    value = to_local(moment_or_date) if hasattr(moment_or_date, "hour") else moment_or_date
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def when(moment):
+    """Tuesday 1 December 2026 at 9:30am."""
+    return f"{day(moment)} at {clock(moment)}"
+
+
+def zone_name(moment):
+    """GMT or BST, so nobody wonders which."""
+    return to_local(moment).tzname()
