@@ -75,17 +75,21 @@ _OUTPUTS = {
 }
 
 
-def process_upload(stream: BinaryIO, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> ProcessedPhoto:
+def process_upload(
+    stream: BinaryIO, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+) -> ProcessedPhoto:
     data = _read_at_most(stream, max_bytes)
     image = _decode(data, max_pixels)
     output = _OUTPUTS.get(image.format or "")
     if output is None:
         raise PhotoRejected(_NOT_A_PHOTO)
-    pixels = _flatten_mode(_to_srgb(image), output.keeps_alpha)
+    # Rebinding `image` lets each superseded copy go, so a large photo is held at most twice.
+    image = _flatten_mode(_to_srgb(image), output.keeps_alpha)
     # A new image carries none of the source's info, EXIF cache or ICC profile, so the encoder
     # has nothing to copy across; only pixel data survives.
-    clean = Image.new(pixels.mode, pixels.size)
-    clean.paste(pixels)
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    del image
     buffer = io.BytesIO()
     clean.save(buffer, output.pil_format, **dict(output.options))
     return ProcessedPhoto(buffer.getvalue(), output.content_type, output.extension, *clean.size)
@@ -131,7 +135,9 @@ def _read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
             break
         buffer += chunk
     if len(buffer) > max_bytes:
-        raise PhotoRejected(f"This photo is larger than {_describe_size(max_bytes)}. Please choose a smaller one.")
+        raise PhotoRejected(
+            f"This photo is larger than {_describe_size(max_bytes)}. Please choose a smaller one."
+        )
     if not buffer:
         raise PhotoRejected(_EMPTY)
     return bytes(buffer)
@@ -191,12 +197,11 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-        converted = ImageCms.profileToProfile(
+        return ImageCms.profileToProfile(
             image, source, _SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB"
         )
     except (ImageCms.PyCMSError, *_DECODE_ERRORS):
         return image  # a profile we cannot use: keep the pixels as they are rather than refuse them
-    return converted or image
 
 
 def _flatten_mode(image: Image.Image, keep_alpha: bool) -> Image.Image:
