@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from clinic import booking, database, public
+from clinic import booking, database, manage, public
 from clinic.cli import register_commands
 from clinic.errors import register_errorhandlers
 from clinic.extensions import csrf, db, limiter, mail, migrate
@@ -50,6 +50,7 @@ def register_extensions(app):
 def register_blueprints(app):
     app.register_blueprint(public.bp)
     app.register_blueprint(booking.bp)
+    app.register_blueprint(manage.bp)
 
 
 def configure_logging(app):

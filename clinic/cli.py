@@ -3,6 +3,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from clinic import demo, outbox
+from clinic.booking.reminders import queue_reminders
 
 outbox_cli = AppGroup("outbox", help="The queue of outgoing emails.")
 
@@ -32,6 +33,18 @@ def seed_demo(if_empty):
         click.echo(line)
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Queue reminders for bookings starting in 24 to 48 hours (safe to run hourly), then send."""
+    emails = queue_reminders()
+    sent, failed = outbox.send_now(emails) if emails else (0, 0)
+    click.echo(
+        f"reminders: {len(emails)} queued, {sent} sent, {failed} failed (failed ones retry via outbox send)"
+    )
+
+
 def register_commands(app):
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(send_reminders)

@@ -1,11 +1,56 @@
 """Demo content for development: every item is clearly marked as a sample."""
 
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select
 
 from clinic.extensions import db
-from clinic.models import MediaItem, Testimonial
+from clinic.models import ConsultationType, MediaItem, Practitioner, Testimonial, WorkingHours
+from clinic.models.scheduling import IN_CLINIC, VIDEO
+
+CONSULTATION_TYPES = [
+    dict(
+        name="In-clinic consultation",
+        description=(
+            "Meet a practitioner at the clinic, who can look at your scalp closely "
+            "and show you pigment shades."
+        ),
+        duration_minutes=30,
+        mode=IN_CLINIC,
+        position=1,
+    ),
+    dict(
+        name="Video consultation",
+        description="A first conversation from home, by video call on your phone or computer.",
+        duration_minutes=20,
+        mode=VIDEO,
+        position=2,
+    ),
+]
+
+MORNING, AFTERNOON = (time(9), time(13)), (time(14), time(18))
+PRACTITIONERS = [
+    dict(
+        name="Sam Adeyemi (sample)",
+        bio=(
+            "Sample practitioner: an SMP specialist for eight years, with a particular interest in hairlines."
+        ),
+        week={day: [MORNING, AFTERNOON] for day in range(5)},
+    ),
+    dict(
+        name="Rachel Moore (sample)",
+        bio=(
+            "Sample practitioner: trained in medical tattooing, "
+            "and focuses on scar camouflage and density work."
+        ),
+        week={
+            1: [MORNING, AFTERNOON],
+            2: [MORNING, AFTERNOON],
+            3: [MORNING, AFTERNOON],
+            5: [(time(10), time(14))],
+        },
+    ),
+]
 
 SAMPLE_TESTIMONIALS = [
     dict(
@@ -65,7 +110,10 @@ SAMPLE_MEDIA = [
 
 
 def has_data():
-    return db.session.scalar(select(Testimonial.id).limit(1)) is not None
+    return any(
+        db.session.scalar(select(model.id).limit(1)) is not None
+        for model in (Testimonial, ConsultationType, Practitioner)
+    )
 
 
 def seed():
@@ -74,8 +122,20 @@ def seed():
         db.session.add(Testimonial(is_sample=True, **item))
     for item in SAMPLE_MEDIA:
         db.session.add(MediaItem(is_sample=True, **item))
+    for item in CONSULTATION_TYPES:
+        db.session.add(ConsultationType(**item))
+    for item in PRACTITIONERS:
+        practitioner = Practitioner(name=item["name"], bio=item["bio"])
+        practitioner.hours = [
+            WorkingHours(weekday=day, start_time=start, end_time=end)
+            for day, intervals in item["week"].items()
+            for start, end in intervals
+        ]
+        db.session.add(practitioner)
     db.session.commit()
     return [
         f"Added {len(SAMPLE_TESTIMONIALS)} sample testimonials and {len(SAMPLE_MEDIA)} sample media items.",
+        f"Added {len(CONSULTATION_TYPES)} consultation types and {len(PRACTITIONERS)} practitioners "
+        "with weekly hours (lunch 1pm to 2pm).",
         "Staff logins arrive with the staff area; there are none yet.",
     ]

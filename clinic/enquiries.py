@@ -28,4 +28,3 @@ def submit_enquiry(details, marketing_opt_in):
     emails = [notify_staff_of_enquiry(enquiry), acknowledge_enquiry(enquiry)]
     db.session.commit()
     return enquiry, emails
-

@@ -15,6 +15,10 @@ def register_errorhandlers(app):
     def csrf_failed(error):
         return render_template("errors/csrf.html"), 400
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("errors/413.html"), 413
+
     @app.errorhandler(429)
     def too_many_requests(error):
         return render_template("errors/429.html"), 429

@@ -5,3 +5,7 @@ from flask import current_app
 
 def enquiry_limit():
     return current_app.config["ENQUIRY_RATE_LIMIT"]
+
+
+def booking_limit():
+    return current_app.config["BOOKING_RATE_LIMIT"]

@@ -1,6 +1,7 @@
 """Globals and filters the templates share."""
 
 from clinic import choices, clinic_info, timefmt
+from clinic.urls import site_url
 from clinic.validators import display_phone
 
 
@@ -21,7 +22,9 @@ def field_attrs(field, hint=None, **extra):
 
 def register_template_helpers(app):
     app.context_processor(clinic_info.as_template_context)
-    app.jinja_env.globals.update(choice_label=choices.label, choices=choices, field_attrs=field_attrs)
+    app.jinja_env.globals.update(
+        choice_label=choices.label, choices=choices, field_attrs=field_attrs, site_url=site_url
+    )
     app.jinja_env.filters.update(
         phone=display_phone, clock=timefmt.clock, day=timefmt.day, when=timefmt.when, zone=timefmt.zone_name
     )

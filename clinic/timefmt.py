@@ -1,5 +1,6 @@
 """Times are stored in UTC and shown in the clinic's time zone, in British style."""
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -33,3 +34,19 @@ def when(moment):
 def zone_name(moment):
     """GMT or BST, so nobody wonders which."""
     return to_local(moment).tzname()
+
+
+# Slot starts in URLs and forms: UTC to the minute, e.g. 2026-12-01T09:30Z.
+START_FORMAT = "%Y-%m-%dT%H:%MZ"
+
+
+def format_start(moment):
+    return moment.astimezone(UTC).strftime(START_FORMAT)
+
+
+def parse_start(value):
+    """An aware UTC datetime, or None for anything that is not a slot start."""
+    try:
+        return datetime.strptime(value or "", START_FORMAT).replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None

@@ -18,9 +18,7 @@ class NormalisedEmail:
         try:
             result = validate_email(field.data or "", check_deliverability=False)
         except EmailNotValidError:
-            raise ValidationError(
-                "Enter an email address in the form name@example.co.uk."
-            ) from None
+            raise ValidationError("Enter an email address in the form name@example.co.uk.") from None
         field.data = result.normalized
 
 
@@ -36,9 +34,7 @@ class NormalisedPhone:
         except phonenumbers.NumberParseException:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(
-                "Enter a phone number we can call, like 07911 123456 or +44 20 7946 0321."
-            )
+            raise ValidationError("Enter a phone number we can call, like 07911 123456 or +44 20 7946 0321.")
         field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -7,12 +7,16 @@ from a test.
 """
 
 import os
+from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from clinic import create_app
 from clinic.extensions import db, limiter
 from config import TestingConfig, database_url_from_env
+from tests.factories import ConsultationTypeFactory, PractitionerFactory
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.smtp_sink import SmtpSink
 
@@ -97,3 +101,32 @@ def csrf_app(app_settings):
     limiter.reset()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def schedule(app):
+    """Two practitioners (9am-1pm, 2pm-6pm, Monday to Saturday) and two consultation
+    types, plus `day`: a weekday at least two days ahead, in clinic time."""
+    with app.app_context():
+        in_clinic = ConsultationTypeFactory(
+            name="In-clinic consultation", duration_minutes=30, mode="in_clinic"
+        )
+        video = ConsultationTypeFactory(name="Video consultation", duration_minutes=20, mode="video")
+        first = PractitionerFactory(name="Sam Adeyemi")
+        second = PractitionerFactory(name="Rachel Moore")
+        return SimpleNamespace(
+            in_clinic=in_clinic.id, video=video.id, first=first.id, second=second.id, day=bookable_day()
+        )
+
+
+def bookable_day(days_ahead=2):
+    zone = ZoneInfo("Europe/London")
+    day = datetime.now(zone).date() + timedelta(days=days_ahead)
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    return day
+
+
+def local_start(day, hour, minute=0):
+    """The aware UTC instant of a local clinic time."""
+    return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/London")).astimezone(UTC)

@@ -1,12 +1,16 @@
 """factory_boy factories; use them inside `with app.app_context():`."""
 
-from datetime import date
+import secrets
+from datetime import date, time, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from clinic.extensions import db
-from clinic.models import MediaItem, Testimonial
+from clinic.models import Booking, ConsultationType, MediaItem, Practitioner, Testimonial, WorkingHours
+from clinic.models.scheduling import IN_CLINIC
+
+STANDARD_DAY = [(time(9), time(13)), (time(14), time(18))]
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -40,3 +44,57 @@ class MediaItemFactory(BaseFactory):
     published_on = date(2026, 4, 1)
     is_sample = False
     published = True
+
+
+class ConsultationTypeFactory(BaseFactory):
+    class Meta:
+        model = ConsultationType
+
+    name = factory.Sequence(lambda n: f"Consultation type {n}")
+    description = ""
+    duration_minutes = 30
+    mode = IN_CLINIC
+    active = True
+    position = factory.Sequence(int)
+
+
+class PractitionerFactory(BaseFactory):
+    """A practitioner working 9am-1pm and 2pm-6pm, Monday to Saturday, unless `week` says otherwise."""
+
+    class Meta:
+        model = Practitioner
+
+    name = factory.Sequence(lambda n: f"Practitioner {n}")
+    bio = "Sample practitioner."
+    active = True
+
+    @factory.post_generation
+    def week(self, create, extracted, **kwargs):
+        week = extracted if extracted is not None else {day: STANDARD_DAY for day in range(6)}
+        self.hours = [
+            WorkingHours(weekday=day, start_time=start, end_time=end)
+            for day, intervals in week.items()
+            for start, end in intervals
+        ]
+        if create:
+            db.session.commit()
+
+
+class BookingFactory(BaseFactory):
+    """A live booking placed directly, without the availability check (for arranging tests)."""
+
+    class Meta:
+        model = Booking
+
+    reference = factory.Sequence(lambda n: f"BKG-T{n:05d}")
+    manage_key = factory.LazyFunction(lambda: secrets.token_hex(16))
+    full_name = "Jordan Ellis"
+    email = "jordan.ellis@gmail.com"
+    phone = "+447911123456"
+    concern = "crown"
+    pattern_stage = "norwood_3"
+    notes = ""
+    adult_confirmed = True
+    status = "booked"
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=o.type.duration_minutes))
+    blocked_until = factory.LazyAttribute(lambda o: o.ends_at + timedelta(minutes=10))

@@ -36,8 +36,18 @@ def saved_enquiries(app):
 def test_form_labels_every_input_and_leaves_consents_unticked(client):
     page = client.get("/enquire").get_data(as_text=True)
 
-    for field_id in ["full_name", "email", "phone", "message", "heard_from", "health_consent",
-                     "marketing_opt_in", "preferred_contact-0", "concern-0", "hoped_result-0"]:
+    for field_id in [
+        "full_name",
+        "email",
+        "phone",
+        "message",
+        "heard_from",
+        "health_consent",
+        "marketing_opt_in",
+        "preferred_contact-0",
+        "concern-0",
+        "hoped_result-0",
+    ]:
         assert f'for="{field_id}"' in page, field_id
     for checkbox in ["health_consent", "marketing_opt_in"]:
         tag = re.search(rf'<input[^>]*id="{checkbox}"[^>]*>', page).group(0)
@@ -132,8 +142,9 @@ def test_marketing_opt_in_is_a_separate_recorded_consent(app, client):
         ({"health_consent": None}, "health_consent", "only answer your enquiry with your consent"),
     ],
 )
-def test_each_error_is_shown_next_to_its_field_and_keeps_the_answers(app, client, mail_sink, changes,
-                                                                      field, message):
+def test_each_error_is_shown_next_to_its_field_and_keeps_the_answers(
+    app, client, mail_sink, changes, field, message
+):
     response = client.post("/enquire", data=valid_enquiry(**changes))
 
     assert response.status_code == 422
@@ -168,8 +179,11 @@ def test_phone_is_optional_when_email_is_preferred(app, client):
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("07911 123456", "+447911123456"), ("+44 (0)20 7946 0321", "+442079460321"),
-     ("+33 1 42 68 53 00", "+33142685300")],
+    [
+        ("07911 123456", "+447911123456"),
+        ("+44 (0)20 7946 0321", "+442079460321"),
+        ("+33 1 42 68 53 00", "+33142685300"),
+    ],
 )
 def test_phone_numbers_are_normalised(app, client, typed, stored):
     client.post("/enquire", data=valid_enquiry(phone=typed))

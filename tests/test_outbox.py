@@ -34,8 +34,9 @@ def make_due(app):
         db.session.commit()
 
 
-def test_mail_server_down_keeps_the_enquiry_and_queues_its_emails(mail_server_down, app, client, mail_sink,
-                                                                   app_settings):
+def test_mail_server_down_keeps_the_enquiry_and_queues_its_emails(
+    mail_server_down, app, client, mail_sink, app_settings
+):
     response = client.post("/enquire", data=valid_enquiry())
 
     assert response.status_code == 303
@@ -59,8 +60,10 @@ def test_mail_server_down_keeps_the_enquiry_and_queues_its_emails(mail_server_do
     again = later.test_cli_runner().invoke(args=["outbox", "send"])
     assert "0 sent, 0 failed" in again.output
 
-    assert sorted(len(mail_sink.to(address)) for address in
-                  ["reception@hairline-clinic.co.uk", "amara.okafor@gmail.com"]) == [1, 1]
+    assert sorted(
+        len(mail_sink.to(address))
+        for address in ["reception@hairline-clinic.co.uk", "amara.okafor@gmail.com"]
+    ) == [1, 1]
     assert len({m.message_id for m in mail_sink.messages}) == 2
     assert [m.status for m in all_messages(later)] == ["sent", "sent"]
 
@@ -102,9 +105,13 @@ def test_retries_back_off_exponentially_then_give_up(mail_server_down, app):
 def test_subjects_stay_on_one_line(app, mail_sink):
     with app.app_context():
         message = outbox.queue_email(
-            "test", ["someone@gmail.com"], "Hello\r\nBcc: victim@gmail.com", "enquiry_staff",
+            "test",
+            ["someone@gmail.com"],
+            "Hello\r\nBcc: victim@gmail.com",
+            "enquiry_staff",
             enquiry=Enquiry(reference="ENQ-AAAAAA", full_name="A", preferred_contact="email"),
-            detail_url="http://clinic.example.com/staff/enquiries/1")
+            detail_url="http://clinic.example.com/staff/enquiries/1",
+        )
         db.session.commit()
         outbox.send_now([message])
 
@@ -129,7 +136,10 @@ def test_a_claim_takes_no_more_than_its_limit(app):
 
 def queue_test_email(number):
     return outbox.queue_email(
-        "test", [f"patient{number}@gmail.com"], f"Message {number}", "enquiry_staff",
+        "test",
+        [f"patient{number}@gmail.com"],
+        f"Message {number}",
+        "enquiry_staff",
         enquiry=Enquiry(reference="ENQ-AAAAAA", full_name="A", preferred_contact="email"),
         detail_url="http://clinic.example.com/staff/enquiries/1",
     )
@@ -145,7 +155,11 @@ def send_in_subprocess(database_url, mail_port):
     }
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "send", "--batch-size", "3"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -12,18 +12,60 @@ from tests.factories import MediaItemFactory, TestimonialFactory
 
 PAGES = [
     ("/", ["SMP in brief", "How a consultation works", "What it cannot do", "COVID-secure"]),
-    ("/smp", ["What SMP is", "ultra-fine needles", "2 to 3 sessions", "Who it may suit", "alopecia",
-              "two-dimensional", "Results vary", "Hair transplant surgery", "Does it hurt?",
-              "What is the aftercare?"]),
+    (
+        "/smp",
+        [
+            "What SMP is",
+            "ultra-fine needles",
+            "2 to 3 sessions",
+            "Who it may suit",
+            "alopecia",
+            "two-dimensional",
+            "Results vary",
+            "Hair transplant surgery",
+            "Does it hurt?",
+            "What is the aftercare?",
+        ],
+    ),
     ("/testimonials", ["Patient testimonials", "results vary", "permission"]),
     ("/media", ["In the media"]),
-    ("/visit", ["14 Harley Mews", "W1G 8PT", "Regent's Park", "Oxford Circus", "step-free",
-                "Parking", "COVID-secure", "Hand sanitiser", "ventilated"]),
-    ("/privacy", ["Privacy notice", "controller", "Article 6(1)(b)", "Article 9(2)(a)", "12 months",
-                  "8 years after your last treatment", "ico.org.uk", "session cookie",
-                  "26 November 2026"]),
-    ("/book", ["Book a free consultation", "30 minutes", "20 minutes by video", "no obligation",
-               "pattern of hair loss"]),
+    (
+        "/visit",
+        [
+            "14 Harley Mews",
+            "W1G 8PT",
+            "Regent's Park",
+            "Oxford Circus",
+            "step-free",
+            "Parking",
+            "COVID-secure",
+            "Hand sanitiser",
+            "ventilated",
+        ],
+    ),
+    (
+        "/privacy",
+        [
+            "Privacy notice",
+            "controller",
+            "Article 6(1)(b)",
+            "Article 9(2)(a)",
+            "12 months",
+            "8 years after your last treatment",
+            "ico.org.uk",
+            "session cookie",
+            "26 November 2026",
+        ],
+    ),
+    (
+        "/book",
+        [
+            "Book a free consultation",
+            "Online booking is not open at the moment",
+            "no obligation",
+            "pattern of hair loss",
+        ],
+    ),
 ]
 PATHS = [path for path, _ in PAGES]
 NAV = {"/": "/", "/smp": "/smp", "/testimonials": "/testimonials", "/media": "/media", "/visit": "/visit"}
@@ -151,15 +193,26 @@ def test_the_claims_check_matches_whole_words_only():
 
 def test_testimonials_come_from_the_database(app, client):
     with app.app_context():
-        TestimonialFactory(headline="Clear advice from the start", body="They told me what to expect.",
-                           attribution="R., 52", treatment="SMP, crown", given_on=date(2026, 5, 3))
+        TestimonialFactory(
+            headline="Clear advice from the start",
+            body="They told me what to expect.",
+            attribution="R., 52",
+            treatment="SMP, crown",
+            given_on=date(2026, 5, 3),
+        )
         TestimonialFactory(headline="Illustrative story", is_sample=True)
         TestimonialFactory(headline="Withdrawn by the patient", published=False)
 
     page = get_page(client, "/testimonials")
 
-    for text in ["Clear advice from the start", "They told me what to expect.", "R., 52", "SMP, crown",
-                 "May 2026", "Illustrative story"]:
+    for text in [
+        "Clear advice from the start",
+        "They told me what to expect.",
+        "R., 52",
+        "SMP, crown",
+        "May 2026",
+        "Illustrative story",
+    ]:
         assert text in page.text
     assert "Withdrawn by the patient" not in page.text
     assert page.text.count("Sample entry") == 1
@@ -185,8 +238,12 @@ def test_testimonials_page_has_an_empty_state(app, client):
 
 def test_media_items_come_from_the_database(app, client):
     with app.app_context():
-        MediaItemFactory(outlet="Health Weekly", title="Living with hair loss", url="https://example.com/a",
-                         published_on=date(2026, 8, 30))
+        MediaItemFactory(
+            outlet="Health Weekly",
+            title="Living with hair loss",
+            url="https://example.com/a",
+            published_on=date(2026, 8, 30),
+        )
         MediaItemFactory(title="A radio phone-in", url=None, is_sample=True)
         MediaItemFactory(title="Draft feature", published=False)
 

@@ -16,7 +16,7 @@ ICS_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
 def manage_url(booking):
-    return site_url("booking.manage", token=manage_token(booking))
+    return site_url("manage.view", token=manage_token(booking))
 
 
 def booking_confirmed(booking):
@@ -87,7 +87,7 @@ def waitlist_offer(entry, slot_start, practitioner_id, consultation_type):
         entry=entry,
         start=slot_start,
         consultation_type=consultation_type,
-        claim_url=site_url("booking.claim_offer", token=offer_token(entry, slot_start, practitioner_id)),
+        claim_url=site_url("manage.claim_offer", token=offer_token(entry, slot_start, practitioner_id)),
         hours=current_app.config["WAITLIST_OFFER_HOURS"],
     )
 

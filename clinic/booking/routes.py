@@ -1,8 +1,203 @@
-from flask import Blueprint, render_template
+"""Booking a consultation: type, then date, then time, then details.
+
+Each step is a plain server-rendered page (GET), so it all works without
+JavaScript; static/js/booking.js swaps in times from /book/slots when it can.
+"""
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from clinic import consent
+from clinic.booking import selection as sel
+from clinic.booking import service, waitlist
+from clinic.booking.forms import BookingForm, WaitlistForm, practitioner_choices, type_choices
+from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
+from clinic.extensions import limiter
+from clinic.outbox import send_now
+from clinic.ratelimits import booking_limit
+from clinic.timefmt import clock, format_start, parse_start, to_local
 
 bp = Blueprint("booking", __name__)
+
+CONFIRMATION_KEY = "booking_token"
+WAITLIST_KEY = "waitlist_reference"
 
 
 @bp.get("/book")
 def start():
-    return render_template("booking/start.html")
+    types = sel.active_types()
+    return render_template(
+        "booking/start.html",
+        types=types,
+        practitioners=sel.active_practitioners(),
+        chosen_type=request.args.get("type", str(types[0].id) if types else ""),
+        chosen_practitioner=request.args.get("practitioner", sel.ANY),
+    )
+
+
+@bp.get("/book/times")
+def times():
+    selection = sel.selection_from(request.args)
+    if selection is None:
+        flash("Choose a type of consultation first.", "warning")
+        return redirect(url_for("booking.start"))
+    return render_template(
+        "booking/times.html", selection=selection, **sel.calendar_context(selection, request.args)
+    )
+
+
+@bp.get("/book/slots")
+def slots():
+    selection = sel.selection_from(request.args)
+    day = sel.parse_day(request.args.get("date"))
+    if selection is None or day is None:
+        return jsonify(error="Give an active consultation type, a practitioner or 'any', and a date."), 400
+    return jsonify(
+        date=day.isoformat(),
+        timezone=current_app.config["CLINIC_TIMEZONE"],
+        slots=[
+            {
+                "start": format_start(slot.start),
+                "end": format_start(slot.end),
+                "time": clock(slot.start),
+                "practitioners": list(slot.practitioner_ids),
+            }
+            for slot in sel.slots_on(selection, day)
+        ],
+    )
+
+
+@bp.route("/book/details", methods=["GET", "POST"])
+@limiter.limit(booking_limit, methods=["POST"])
+def details():
+    form = BookingForm(max_photo_bytes=current_app.config["PHOTO_MAX_BYTES"])
+    values = request.form if request.method == "POST" else request.args
+    selection = sel.selection_from(values)
+    start = parse_start(values.get("start"))
+    if selection is None or start is None:
+        flash("Please choose your consultation and time again.", "warning")
+        return redirect(url_for("booking.start"), code=303)
+
+    if request.method == "GET":
+        if not sel.is_free(selection, start):
+            flash("Sorry, that time has just been taken. Please choose another.", "warning")
+            return redirect(url_for("booking.times", **selection.params(date=to_local(start).date())))
+        form.process(
+            data={
+                "type": selection.consultation_type.id,
+                "practitioner": selection.practitioner_param,
+                "start": format_start(start),
+            }
+        )
+        return _details_page(form, selection, start)
+
+    if not form.validate():
+        return _details_page(form, selection, start, status=422)
+    if form.is_spam():
+        current_app.logger.info("booking dropped by honeypot")
+        return redirect(url_for("booking.start"), code=303)
+    agreed = [consent.BOOKING_HEALTH_DATA]
+    if form.processed_photos:
+        agreed.append(consent.PHOTOS)
+    if form.marketing_opt_in.data:
+        agreed.append(consent.MARKETING)
+    try:
+        booking, emails = service.book(
+            selection.consultation_type,
+            start,
+            selection.practitioner_id,
+            {
+                **form.patient_details(),
+                "adult_confirmed": True,
+                "marketing_opt_in": form.marketing_opt_in.data,
+            },
+            consents=agreed,
+            uploads=form.processed_photos,
+        )
+    except service.SlotTaken:
+        return _details_page(form, selection, start, status=409, taken=True)
+    send_now(emails)
+    session[CONFIRMATION_KEY] = manage_token(booking)
+    return redirect(url_for("booking.confirmed"), code=303)
+
+
+def _details_page(form, selection, start, *, status=200, taken=False):
+    still_free = not taken and sel.is_free(selection, start)
+    alternatives = [] if still_free else _alternatives(selection, start)
+    return render_template(
+        "booking/details.html",
+        form=form,
+        selection=selection,
+        start=start,
+        still_free=still_free,
+        taken=taken,
+        alternatives=alternatives,
+        format_start=format_start,
+        health_consent=consent.BOOKING_HEALTH_DATA,
+        photo_consent=consent.PHOTOS,
+        marketing_consent=consent.MARKETING,
+    ), status
+
+
+def _alternatives(selection, start):
+    """Free times on the same day, or else the next days that have any."""
+    day = to_local(start).date()
+    same_day = sel.slots_on(selection, day)
+    if same_day:
+        return same_day
+    for slots in sel.calendar_window(selection, day + timedelta(days=1)).values():
+        if slots:
+            return slots
+    return []
+
+
+@bp.get("/book/confirmed")
+def confirmed():
+    token = session.get(CONFIRMATION_KEY)
+    try:
+        booking = booking_for_token(token) if token else None
+    except LinkNotValid:
+        booking = None
+    if booking is None:
+        return redirect(url_for("booking.start"))
+    return render_template("booking/confirmed.html", booking=booking, token=token)
+
+
+@bp.route("/book/waitlist", methods=["GET", "POST"])
+@limiter.limit(booking_limit, methods=["POST"])
+def join_waitlist():
+    form = WaitlistForm()
+    form.type.choices = type_choices(sel.active_types())
+    form.practitioner.choices = practitioner_choices(sel.active_practitioners())
+    if request.method == "GET":
+        form.type.data = request.args.get("type")
+        form.practitioner.data = request.args.get("practitioner", sel.ANY)
+    if form.validate_on_submit():
+        if form.is_spam():
+            return redirect(url_for("booking.waitlist_thanks"), code=303)
+        entry, emails = waitlist.join(form.entry_details(), form.marketing_opt_in.data)
+        send_now(emails)
+        session[WAITLIST_KEY] = entry.reference
+        return redirect(url_for("booking.waitlist_thanks"), code=303)
+    return render_template(
+        "booking/waitlist.html",
+        form=form,
+        health_consent=consent.BOOKING_HEALTH_DATA,
+        marketing_consent=consent.MARKETING,
+    ), 422 if form.errors else 200
+
+
+@bp.get("/book/waitlist/thanks")
+def waitlist_thanks():
+    return render_template("booking/waitlist_thanks.html", reference=session.get(WAITLIST_KEY))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import Booking, WaitlistEntry
 from clinic.models.types import utcnow
+from clinic.timefmt import format_start, parse_start
 
 MANAGE_SALT = "booking-manage"
 OFFER_SALT = "waitlist-offer"
@@ -41,12 +42,12 @@ def booking_for_token(token):
 
 def offer_token(entry, start, practitioner_id):
     return URLSafeTimedSerializer(current_app.secret_key, salt=OFFER_SALT).dumps(
-        [entry.manage_key, start.isoformat(), practitioner_id]
+        [entry.manage_key, format_start(start), practitioner_id]
     )
 
 
 def offer_for_token(token):
-    """(entry, start ISO string, practitioner id) for a waitlist offer link."""
+    """(entry, slot start, practitioner id) for a waitlist offer link."""
     serializer = URLSafeTimedSerializer(current_app.secret_key, salt=OFFER_SALT)
     max_age = current_app.config["WAITLIST_OFFER_HOURS"] * 3600
     try:
@@ -56,6 +57,6 @@ def offer_for_token(token):
     except (BadSignature, ValueError, TypeError):
         raise LinkNotValid("This link is not valid.") from None
     entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.manage_key == key))
-    if entry is None or entry.status != "waiting":
+    if entry is None or entry.status != "waiting" or parse_start(start) is None:
         raise LinkNotValid("This offer is no longer open.")
-    return entry, start, practitioner_id
+    return entry, parse_start(start), practitioner_id

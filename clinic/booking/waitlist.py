@@ -1,7 +1,6 @@
 """The waiting list: joining it, and claiming a freed slot through an offer link."""
 
 import secrets
-from datetime import datetime
 
 from clinic import consent
 from clinic.booking import notifications, service
@@ -30,9 +29,8 @@ def join(details, marketing_opt_in):
     return entry, emails
 
 
-def claim(entry, start_iso, practitioner_id):
+def claim(entry, start, practitioner_id):
     """Book the offered slot for the waitlisted patient; raises service.SlotTaken if gone."""
-    start = datetime.fromisoformat(start_iso)
     consultation_type = db.session.get(ConsultationType, entry.type_id)
     details = {
         "full_name": entry.full_name,

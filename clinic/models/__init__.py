@@ -5,6 +5,16 @@ from clinic.models.outbox import OutboxMessage
 from clinic.models.scheduling import Closure, ConsultationType, Practitioner, WorkingHours
 
 __all__ = [
-    "Booking", "Closure", "ConsentRecord", "ConsultationType", "Enquiry", "MediaItem",
-    "OutboxMessage", "Photo", "Practitioner", "Testimonial", "WaitlistEntry", "WorkingHours",
+    "Booking",
+    "Closure",
+    "ConsentRecord",
+    "ConsultationType",
+    "Enquiry",
+    "MediaItem",
+    "OutboxMessage",
+    "Photo",
+    "Practitioner",
+    "Testimonial",
+    "WaitlistEntry",
+    "WorkingHours",
 ]

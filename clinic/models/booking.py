@@ -17,8 +17,12 @@ class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
         Index(
-            "uq_bookings_live_start", "practitioner_id", "starts_at", unique=True,
-            sqlite_where=LIVE_BOOKING, postgresql_where=LIVE_BOOKING,
+            "uq_bookings_live_start",
+            "practitioner_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=LIVE_BOOKING,
+            postgresql_where=LIVE_BOOKING,
         ),
     )
 

@@ -37,12 +37,8 @@ class ConsentRecord(db.Model):
     __tablename__ = "consent_records"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    enquiry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
-    )
-    booking_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
-    )
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiries.id", ondelete="CASCADE"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
     waitlist_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("waitlist_entries.id", ondelete="CASCADE"), index=True
     )

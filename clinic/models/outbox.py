@@ -34,9 +34,7 @@ class OutboxMessage(db.Model):
     enquiry_id: Mapped[int | None] = mapped_column(
         ForeignKey("enquiries.id", ondelete="SET NULL"), index=True
     )
-    booking_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bookings.id", ondelete="SET NULL"), index=True
-    )
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
     # One optional attachment is all the clinic sends: the booking's calendar file.
     attachment_name: Mapped[str | None] = mapped_column(String(100))
     attachment_type: Mapped[str | None] = mapped_column(String(100))

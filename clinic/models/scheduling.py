@@ -35,7 +35,9 @@ class Practitioner(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     hours = relationship(
-        "WorkingHours", back_populates="practitioner", cascade="all, delete-orphan",
+        "WorkingHours",
+        back_populates="practitioner",
+        cascade="all, delete-orphan",
         order_by="(WorkingHours.weekday, WorkingHours.start_time)",
     )
 

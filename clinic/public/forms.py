@@ -6,8 +6,14 @@ from clinic import choices
 from clinic.validators import NoControlCharacters, NormalisedEmail, NormalisedPhone, strip_whitespace
 
 ENQUIRY_FIELDS = (
-    "full_name", "email", "phone", "preferred_contact", "concern",
-    "hoped_result", "message", "heard_from",
+    "full_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "concern",
+    "hoped_result",
+    "message",
+    "heard_from",
 )
 
 

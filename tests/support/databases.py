@@ -46,7 +46,5 @@ class PostgresDatabases:
 
     def fresh(self, tmp_path):
         with self.engine.begin() as connection:
-            connection.execute(
-                sa.text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE")
-            )
+            connection.execute(sa.text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
         return self.url

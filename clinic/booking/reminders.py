@@ -1,0 +1,40 @@
+"""Reminder emails the day before, queued by a job that is safe to run every hour."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from clinic.booking import notifications
+from clinic.extensions import db
+from clinic.models import Booking
+from clinic.models.booking import BOOKED
+from clinic.models.types import utcnow
+
+WINDOW_START, WINDOW_END = timedelta(hours=24), timedelta(hours=48)
+
+
+def queue_reminders(now=None):
+    """Queue one reminder per live booking starting 24 to 48 hours from now.
+
+    Each booking is claimed by stamping reminder_queued_at in the same UPDATE
+    that checks it is still unstamped, so overlapping runs never remind twice.
+    """
+    now = now or utcnow()
+    claimed = db.session.scalars(
+        update(Booking)
+        .where(
+            Booking.status == BOOKED,
+            Booking.reminder_queued_at.is_(None),
+            Booking.starts_at >= now + WINDOW_START,
+            Booking.starts_at < now + WINDOW_END,
+        )
+        .values(reminder_queued_at=now)
+        .returning(Booking.id)
+    ).all()
+    if not claimed:
+        db.session.commit()
+        return []
+    bookings = db.session.scalars(select(Booking).where(Booking.id.in_(claimed)).order_by(Booking.starts_at))
+    emails = [notifications.booking_reminder(booking) for booking in bookings]
+    db.session.commit()
+    return emails

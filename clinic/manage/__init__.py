@@ -1,0 +1,3 @@
+from clinic.manage.routes import bp
+
+__all__ = ["bp"]
