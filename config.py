@@ -37,7 +37,7 @@ def database_url_from_env():
     # Hosting providers hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -85,7 +85,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Three photos of up to 10 MB each, plus the form.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 
     SEED_DEMO_ALLOWED = False
 
