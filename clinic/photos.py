@@ -236,3 +236,21 @@ def _describe_size(n_bytes: int) -> str:
         if n_bytes >= scale:
             return f"{round(n_bytes / scale, 1):g} {unit}"
     return f"{n_bytes} bytes"
+
+
+@contextlib.contextmanager
+def stored(uploads, folder):
+    """Store (label, ProcessedPhoto) pairs, yielding (label, photo, name) triples.
+
+    If the block fails (the booking lost a race, the database was down) the files
+    are removed again, so no orphaned health images are left on disk.
+    """
+    saved = []
+    try:
+        for label, photo in uploads:
+            saved.append((label, photo, store(photo, folder)))
+        yield saved
+    except BaseException:
+        for _label, _photo, name in saved:
+            delete(name, folder)
+        raise

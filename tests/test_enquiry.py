@@ -1,12 +1,15 @@
+import io
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from clinic import consent
 from clinic.extensions import db
-from clinic.models import ConsentRecord, Enquiry, OutboxMessage
+from clinic.models import ConsentRecord, Enquiry, OutboxMessage, Photo
 from clinic.references import ALPHABET
 
 REFERENCE = re.compile(rf"ENQ-[{ALPHABET}]{{6}}")
@@ -243,3 +246,37 @@ def test_enquiries_are_rate_limited(strict_limit, app, client):
     assert statuses == [303, 303, 429]
     assert len(saved_enquiries(app)) == 2
     assert client.get("/enquire").status_code == 200
+
+
+def test_an_enquiry_can_carry_scalp_photos(app, client):
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), (150, 120, 100)).save(image, "PNG")
+    data = valid_enquiry(photo_consent="y")
+    data["photo_crown"] = (io.BytesIO(image.getvalue()), "crown.png", "image/png")
+
+    response = client.post("/enquire", data=data, content_type="multipart/form-data")
+
+    assert response.status_code == 303
+    with app.app_context():
+        photo = db.session.scalar(select(Photo))
+        purposes = sorted(db.session.scalars(select(ConsentRecord.purpose)))
+    assert (photo.label, photo.content_type, photo.enquiry_id) == (
+        "crown",
+        "image/png",
+        saved_enquiries(app)[0].id,
+    )
+    assert purposes == ["health_data", "photos"]
+    assert (Path(app.config["UPLOAD_FOLDER"]) / photo.stored_name).exists()
+
+
+def test_a_refused_photo_keeps_the_enquiry_form_and_saves_nothing(app, client):
+    data = valid_enquiry(photo_consent="y")
+    data["photo_front"] = (io.BytesIO(b"GIF89a not really"), "front.gif", "image/gif")
+
+    response = client.post("/enquire", data=data, content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert re.search(r'id="photo_front-error">.*?JPEG, PNG or WebP', page, re.S)
+    assert 'value="Amara Okafor"' in page
+    assert saved_enquiries(app) == []

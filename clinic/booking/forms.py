@@ -1,5 +1,4 @@
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,11 +14,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from clinic import choices, photos
+from clinic import choices
+from clinic.photo_fields import PhotoFields
 from clinic.validators import NoControlCharacters, NormalisedEmail, NormalisedPhone, strip_whitespace
 
 ANY = "any"
-PHOTO_FIELDS = {"photo_front": "front", "photo_top": "top", "photo_crown": "crown"}
 
 
 def type_choices(types):
@@ -115,42 +114,10 @@ class PatientDetails:
         return bool(self.website.data)
 
 
-class BookingForm(PatientDetails, FlaskForm):
+class BookingForm(PhotoFields, PatientDetails, FlaskForm):
     type = HiddenField()
     practitioner = HiddenField()
     start = HiddenField()
-    photo_front = FileField("Front, showing your hairline (optional)")
-    photo_top = FileField("Top of your head (optional)")
-    photo_crown = FileField("Crown (optional)")
-    photo_consent = BooleanField()
-
-    def __init__(self, *args, max_photo_bytes=photos.MAX_BYTES, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.max_photo_bytes = max_photo_bytes
-        self.processed_photos = []
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        self.processed_photos = []
-        for field_name, label in PHOTO_FIELDS.items():
-            upload = getattr(self, field_name).data
-            if not upload or not getattr(upload, "filename", ""):
-                continue
-            try:
-                self.processed_photos.append(
-                    (label, photos.process_upload(upload.stream, max_bytes=self.max_photo_bytes))
-                )
-            except photos.PhotoRejected as rejection:
-                getattr(self, field_name).errors.append(str(rejection))
-                valid = False
-        if self.processed_photos and not self.photo_consent.data:
-            self.photo_consent.errors.append("Tick this box to send us photos, or remove them.")
-            valid = False
-        return valid
-
-    @property
-    def had_photos(self):
-        return any(getattr(getattr(self, name).data, "filename", "") for name in PHOTO_FIELDS)
 
 
 class WaitlistForm(PatientDetails, FlaskForm):

@@ -81,7 +81,7 @@ def slots():
 @bp.route("/book/details", methods=["GET", "POST"])
 @limiter.limit(booking_limit, methods=["POST"])
 def details():
-    form = BookingForm(max_photo_bytes=current_app.config["PHOTO_MAX_BYTES"])
+    form = BookingForm()
     values = request.form if request.method == "POST" else request.args
     selection = sel.selection_from(values)
     start = parse_start(values.get("start"))

@@ -44,16 +44,10 @@ def book(
     inside the same transaction. Returns (booking, emails), committed, or raises
     SlotTaken with nothing saved.
     """
-    stored = [(label, photo, photos.store(photo, _upload_folder())) for label, photo in uploads]
-    try:
-        booking, emails = _book_locked(
-            consultation_type, start, practitioner_id, details, consents, stored, source, on_booked
+    with photos.stored(uploads, current_app.config["UPLOAD_FOLDER"]) as saved:
+        return _book_locked(
+            consultation_type, start, practitioner_id, details, consents, saved, source, on_booked
         )
-    except BaseException:
-        for _label, _photo, name in stored:
-            photos.delete(name, _upload_folder())
-        raise
-    return booking, emails
 
 
 def _book_locked(consultation_type, start, practitioner_id, details, consents, stored, source, on_booked):
@@ -72,17 +66,7 @@ def _book_locked(consultation_type, start, practitioner_id, details, consents, s
     )
     _place(booking, consultation_type, start)
     booking.consents = [text.record() for text in consents]
-    booking.photos = [
-        Photo(
-            label=label,
-            stored_name=name,
-            content_type=photo.content_type,
-            width=photo.width,
-            height=photo.height,
-            size_bytes=len(photo.data),
-        )
-        for label, photo, name in stored
-    ]
+    booking.photos = [Photo.from_stored(*saved) for saved in stored]
     db.session.add(booking)
     _flush_or_taken()
     if on_booked is not None:
@@ -181,7 +165,3 @@ def _flush_or_taken():
     except IntegrityError as error:
         db.session.rollback()
         raise SlotTaken from error
-
-
-def _upload_folder():
-    return current_app.config["UPLOAD_FOLDER"]

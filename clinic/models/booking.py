@@ -83,6 +83,17 @@ class Photo(db.Model):
     booking = relationship("Booking", back_populates="photos")
     enquiry = relationship("Enquiry", back_populates="photos")
 
+    @classmethod
+    def from_stored(cls, label, photo, stored_name):
+        return cls(
+            label=label,
+            stored_name=stored_name,
+            content_type=photo.content_type,
+            width=photo.width,
+            height=photo.height,
+            size_bytes=len(photo.data),
+        )
+
 
 class WaitlistEntry(db.Model):
     """A patient who found no suitable slot and wants to hear when one frees up."""

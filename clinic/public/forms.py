@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, RadioField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from clinic import choices
+from clinic.photo_fields import PhotoFields
 from clinic.validators import NoControlCharacters, NormalisedEmail, NormalisedPhone, strip_whitespace
 
 ENQUIRY_FIELDS = (
@@ -17,7 +18,7 @@ ENQUIRY_FIELDS = (
 )
 
 
-class EnquiryForm(FlaskForm):
+class EnquiryForm(PhotoFields, FlaskForm):
     full_name = StringField(
         "Full name",
         filters=[strip_whitespace],

@@ -73,7 +73,9 @@ def enquire():
             log.info("enquiry dropped by honeypot")
             session.pop(THANKS_SESSION_KEY, None)
             return redirect(url_for("public.enquiry_thanks"), code=303)
-        enquiry, emails = submit_enquiry(form.enquiry_details(), form.marketing_opt_in.data)
+        enquiry, emails = submit_enquiry(
+            form.enquiry_details(), form.marketing_opt_in.data, uploads=form.processed_photos
+        )
         send_now(emails)
         session[THANKS_SESSION_KEY] = enquiry.reference
         return redirect(url_for("public.enquiry_thanks"), code=303)
@@ -82,6 +84,7 @@ def enquire():
         form=form,
         health_consent=consent.ENQUIRY_HEALTH_DATA,
         marketing_consent=consent.MARKETING,
+        photo_consent=consent.PHOTOS,
     ), 200 if not form.errors else 422
 
 
