@@ -78,7 +78,7 @@ def waitlist_joined(entry):
     )
 
 
-def waitlist_offer(entry, slot_start, practitioner_id, consultation_type):
+def waitlist_offer(entry, slot_start, practitioner, consultation_type):
     return queue_email(
         "waitlist_offer",
         [entry.email],
@@ -87,7 +87,8 @@ def waitlist_offer(entry, slot_start, practitioner_id, consultation_type):
         entry=entry,
         start=slot_start,
         consultation_type=consultation_type,
-        claim_url=site_url("manage.claim_offer", token=offer_token(entry, slot_start, practitioner_id)),
+        practitioner=practitioner,
+        claim_url=site_url("manage.claim_offer", token=offer_token(entry, slot_start, practitioner.id)),
         hours=current_app.config["WAITLIST_OFFER_HOURS"],
     )
 

@@ -37,7 +37,7 @@ def offer_freed_slot(booking):
         .order_by(WaitlistEntry.created_at)
     ).all()
     return [
-        notifications.waitlist_offer(entry, booking.starts_at, booking.practitioner_id, booking.type)
+        notifications.waitlist_offer(entry, booking.starts_at, booking.practitioner, booking.type)
         for entry in entries
         if matches(entry, local_start)
     ]
