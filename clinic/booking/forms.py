@@ -1,22 +1,16 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    EmailField,
     HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TelField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from clinic import choices
+from clinic import choices, patient_fields
 from clinic.photo_fields import PhotoFields
-from clinic.validators import NoControlCharacters, NormalisedEmail, NormalisedPhone, strip_whitespace
 
 ANY = "any"
 
@@ -29,70 +23,21 @@ def practitioner_choices(practitioners):
     return choices.select_choices([(ANY, "Any practitioner"), *((str(p.id), p.name) for p in practitioners)])
 
 
-class SearchForm(FlaskForm):
-    """The no-JavaScript steps: type and practitioner, then a date (GET)."""
-
-    class Meta:
-        csrf = False
-
-    type = RadioField("Type of consultation", invalid_choice_message="Choose a type of consultation.")
-    practitioner = SelectField("Practitioner", default=ANY, invalid_choice_message="Choose a practitioner.")
-    date = DateField("Date", validators=[])
-
-    def practitioner_id(self):
-        return None if self.practitioner.data in (None, "", ANY) else int(self.practitioner.data)
-
-
 class PatientDetails:
     """Fields shared by the booking and waiting-list forms."""
 
-    full_name = StringField(
-        "Full name",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Enter your full name."),
-            Length(max=120, message="Keep your name to 120 characters or fewer."),
-            NoControlCharacters(),
-        ],
+    full_name = patient_fields.full_name_field()
+    email = patient_fields.email_field()
+    phone = patient_fields.phone_field(
+        required_message="Enter a phone number, in case we need to reach you on the day."
     )
-    email = EmailField(
-        "Email address",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254, message="That email address is too long."),
-            NoControlCharacters(),
-            NormalisedEmail(),
-        ],
-    )
-    phone = TelField(
-        "Phone number",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Enter a phone number, in case we need to reach you on the day."),
-            Length(max=30, message="That phone number is too long."),
-            NoControlCharacters(),
-            NormalisedPhone(),
-        ],
-    )
-    concern = RadioField(
-        "What is your main area of concern?",
-        choices=choices.select_choices(choices.CONCERNS),
-        invalid_choice_message="Choose the area that concerns you most.",
-    )
+    concern = patient_fields.concern_field()
     pattern_stage = RadioField(
         "Which best describes your hair loss?",
         choices=choices.select_choices(choices.PATTERN_STAGES),
         invalid_choice_message='Choose the description closest to your hair loss, or "Not sure".',
     )
-    notes = TextAreaField(
-        "Anything you would like us to know (optional)",
-        filters=[strip_whitespace],
-        validators=[
-            Length(max=3000, message="Keep your notes to 3,000 characters or fewer."),
-            NoControlCharacters(allow_newlines=True),
-        ],
-    )
+    notes = patient_fields.free_text_field("Anything you would like us to know (optional)", max_length=3000)
     adult_confirmed = BooleanField(
         validators=[DataRequired("SMP is a tattoo, which UK law allows only from the age of 18.")]
     )
@@ -102,7 +47,7 @@ class PatientDetails:
         ]
     )
     marketing_opt_in = BooleanField()
-    website = StringField("Leave this field empty")
+    website = patient_fields.honeypot_field()
 
     def patient_details(self):
         return {

@@ -1,10 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, RadioField, SelectField
+from wtforms.validators import DataRequired, ValidationError
 
-from clinic import choices
+from clinic import choices, patient_fields
 from clinic.photo_fields import PhotoFields
-from clinic.validators import NoControlCharacters, NormalisedEmail, NormalisedPhone, strip_whitespace
 
 ENQUIRY_FIELDS = (
     "full_name",
@@ -19,57 +18,24 @@ ENQUIRY_FIELDS = (
 
 
 class EnquiryForm(PhotoFields, FlaskForm):
-    full_name = StringField(
-        "Full name",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Enter your name so we know who to reply to."),
-            Length(max=120, message="Keep your name to 120 characters or fewer."),
-            NoControlCharacters(),
-        ],
-    )
-    email = EmailField(
-        "Email address",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254, message="That email address is too long."),
-            NoControlCharacters(),
-            NormalisedEmail(),
-        ],
-    )
-    phone = TelField(
-        "Phone number (optional)",
-        filters=[strip_whitespace],
-        validators=[
-            Length(max=30, message="That phone number is too long."),
-            NoControlCharacters(),
-            NormalisedPhone(),
-        ],
-    )
+    full_name = patient_fields.full_name_field("Enter your name so we know who to reply to.")
+    email = patient_fields.email_field()
+    phone = patient_fields.phone_field()
     preferred_contact = RadioField(
         "How should we contact you?",
         choices=choices.select_choices(choices.PREFERRED_CONTACT),
         invalid_choice_message="Choose how you would like us to contact you.",
     )
-    concern = RadioField(
-        "What is your main area of concern?",
-        choices=choices.select_choices(choices.CONCERNS),
-        invalid_choice_message="Choose the area that concerns you most.",
-    )
+    concern = patient_fields.concern_field()
     hoped_result = RadioField(
         "What result are you hoping for?",
         choices=choices.select_choices(choices.HOPED_RESULTS),
         invalid_choice_message='Choose the result you hope for, or "Not sure yet".',
     )
-    message = TextAreaField(
+    message = patient_fields.free_text_field(
         "Your question or message",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Tell us a little about what you would like to know."),
-            Length(max=5000, message="Keep your message to 5,000 characters or fewer."),
-            NoControlCharacters(allow_newlines=True),
-        ],
+        max_length=5000,
+        required_message="Tell us a little about what you would like to know.",
     )
     heard_from = SelectField(
         "How did you hear about us? (optional)",
@@ -81,8 +47,7 @@ class EnquiryForm(PhotoFields, FlaskForm):
         validators=[DataRequired("We can only answer your enquiry with your consent to use these details.")],
     )
     marketing_opt_in = BooleanField()
-    # Honeypot: hidden from people, filled in by form-filling bots.
-    website = StringField("Leave this field empty")
+    website = patient_fields.honeypot_field()
 
     def validate_phone(self, field):
         if self.preferred_contact.data in {"phone", "either"} and not field.data:
