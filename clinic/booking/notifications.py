@@ -27,7 +27,7 @@ def booking_confirmed(booking):
             f"Your consultation is booked ({booking.reference})",
             with_calendar=True,
         ),
-        _to_staff(booking, "booking_staff_new", f"New booking {booking.reference}"),
+        _to_staff(booking, "new", f"New booking {booking.reference}"),
     ]
 
 
@@ -42,7 +42,7 @@ def booking_moved(booking, previous_start):
         ),
         _to_staff(
             booking,
-            "booking_staff_moved",
+            "moved",
             f"Booking {booking.reference} moved",
             previous_start=previous_start,
         ),
@@ -58,7 +58,7 @@ def booking_cancelled(booking):
             with_calendar=True,
             cancelled=True,
         ),
-        _to_staff(booking, "booking_staff_cancelled", f"Booking {booking.reference} cancelled"),
+        _to_staff(booking, "cancelled", f"Booking {booking.reference} cancelled"),
     ]
 
 
@@ -112,13 +112,14 @@ def _to_patient(booking, template, subject, *, with_calendar=False, cancelled=Fa
     )
 
 
-def _to_staff(booking, template, subject, **context):
+def _to_staff(booking, change, subject, **context):
     return queue_email(
-        template,
+        f"booking_staff_{change}",
         current_app.config["CLINIC_STAFF_EMAIL"],
         subject,
-        template,
+        "booking_staff",
         booking=booking,
+        change=change,
         detail_url=site_path_url(f"/staff/bookings/{booking.id}"),
         **context,
     )
