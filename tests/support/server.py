@@ -49,16 +49,17 @@ class AppServer:
             text=True,
         )
 
-    def wait_until_up(self, timeout=30):
+    def wait_until_up(self, timeout=60):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.process.stdout.read()}")
             try:
-                if requests.get(self.url + "/healthz", timeout=1).ok:
+                if requests.get(self.url + "/healthz", timeout=5).ok:
                     return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:
+                # Not listening yet, or a worker still booting on a busy machine.
+                time.sleep(0.2)
         raise RuntimeError("server did not start in time")
 
     def stop(self):
