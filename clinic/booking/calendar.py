@@ -37,11 +37,11 @@ def location(booking):
 
 
 def description(booking, manage_url):
-    return (
-        f"Reference {booking.reference}. "
-        f"To view, move or cancel: {manage_url} . "
-        f"Questions: {clinic_info.PHONE}."
-    )
+    parts = [f"Reference {booking.reference}."]
+    if manage_url:
+        parts.append(f"To view, move or cancel: {manage_url} .")
+    parts.append(f"Questions: {clinic_info.PHONE}.")
+    return " ".join(parts)
 
 
 def filename(booking):

@@ -73,6 +73,7 @@ class WaitlistForm(PatientDetails, FlaskForm):
         choices=choices.select_choices(choices.WEEKDAYS),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
+        invalid_choice_message="Choose days from the list.",
     )
     part_of_day = RadioField(
         "What time of day suits you?",

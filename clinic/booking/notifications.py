@@ -94,7 +94,8 @@ def waitlist_offer(entry, slot_start, practitioner, consultation_type):
 
 
 def _to_patient(booking, template, subject, *, with_calendar=False, cancelled=False, **context):
-    link = manage_url(booking)
+    # A cancelled booking has no page left to manage.
+    link = None if cancelled else manage_url(booking)
     attachment = None
     if with_calendar:
         ics = calendar.booking_ics(booking, link, cancelled=cancelled).decode()

@@ -77,17 +77,18 @@ def _book_locked(consultation_type, start, practitioner_id, details, consents, s
 
 
 def move(booking, start, practitioner_id):
-    """Move a live booking to another free slot; the old manage link stops working."""
-    _require_changeable(booking)
+    """Move a live booking to another free slot; the old manage link stops working
+    and the time it leaves is offered to the waiting list."""
+    _require_changeable(booking, "moved")
     _lock_candidates(practitioner_id)
     db.session.refresh(booking)
-    _require_changeable(booking)
+    _require_changeable(booking, "moved")
     consultation_type = booking.type
     free = free_practitioners_at(consultation_type, start, practitioner_id, exclude_booking_id=booking.id)
     if not free:
         db.session.rollback()
         raise SlotTaken
-    previous_start = booking.starts_at
+    previous_start, previous_practitioner = booking.starts_at, booking.practitioner
     if booking.practitioner_id not in free:
         booking.practitioner_id = _least_busy(free, start)
     _place(booking, consultation_type, start)
@@ -95,33 +96,34 @@ def move(booking, start, practitioner_id):
     booking.reminder_queued_at = None
     _flush_or_taken()
     emails = notifications.booking_moved(booking, previous_start)
+    emails += offer_freed_slot(consultation_type, previous_start, previous_practitioner)
     db.session.commit()
     return emails
 
 
 def cancel(booking):
-    """Cancel a live booking outside the cancellation notice; offers the slot to the waitlist."""
-    _require_changeable(booking)
-    notice = timedelta(hours=current_app.config["BOOKING_CANCEL_NOTICE_HOURS"])
-    if booking.starts_at - utcnow() < notice:
-        raise ChangeNotAllowed(
-            f"Bookings can be cancelled online up to {notice.total_seconds() / 3600:.0f} hours "
-            "before the appointment. Please call us instead."
-        )
+    """Cancel a live booking outside the notice period; offers the time to the waiting list."""
+    _require_changeable(booking, "cancelled")
     booking.status = CANCELLED
     booking.cancelled_at = utcnow()
     booking.token_version += 1
     emails = notifications.booking_cancelled(booking)
-    from_waitlist = offer_freed_slot(booking)
+    emails += offer_freed_slot(booking.type, booking.starts_at, booking.practitioner)
     db.session.commit()
-    return emails + from_waitlist
+    return emails
 
 
-def _require_changeable(booking):
+def _require_changeable(booking, change):
+    """Patients may change a booking online until the notice period; after that they call,
+    so the clinic hears of late changes in person."""
     if booking.status != BOOKED:
         raise ChangeNotAllowed("This booking has already been cancelled.")
-    if booking.starts_at <= utcnow():
-        raise ChangeNotAllowed("This appointment has already started or passed.")
+    hours = current_app.config["BOOKING_CANCEL_NOTICE_HOURS"]
+    if booking.starts_at - utcnow() < timedelta(hours=hours):
+        raise ChangeNotAllowed(
+            f"Bookings can be {change} online up to {hours} hours before the appointment. "
+            "Please call us instead."
+        )
 
 
 def _lock_candidates(practitioner_id):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Booking, WaitlistEntry
+from clinic.models.booking import BOOKED
 from clinic.models.types import utcnow
 from clinic.timefmt import format_start, parse_start
 
@@ -30,7 +31,7 @@ def booking_for_token(token):
     except (BadSignature, ValueError, TypeError):
         raise LinkNotValid("This link is not valid. Please use the latest link we emailed you.") from None
     booking = db.session.scalar(select(Booking).where(Booking.manage_key == key))
-    if booking is None or booking.token_version != version:
+    if booking is None or booking.token_version != version or booking.status != BOOKED:
         raise LinkNotValid(
             "This link no longer works because the booking was changed or cancelled. "
             "Please use the link in our most recent email."

@@ -21,23 +21,23 @@ def matches(entry, local_start):
     return True
 
 
-def offer_freed_slot(booking):
-    """Queue an offer to every waiting patient whose wishes fit; first to claim wins."""
-    local_start = to_local(booking.starts_at)
+def offer_freed_slot(consultation_type, start, practitioner):
+    """Queue an offer of a freed time to every waiting patient whose wishes fit; first to claim wins."""
+    local_start = to_local(start)
     entries = db.session.scalars(
         select(WaitlistEntry)
         .where(
             WaitlistEntry.status == WAITING,
-            WaitlistEntry.type_id == booking.type_id,
+            WaitlistEntry.type_id == consultation_type.id,
             or_(
                 WaitlistEntry.practitioner_id.is_(None),
-                WaitlistEntry.practitioner_id == booking.practitioner_id,
+                WaitlistEntry.practitioner_id == practitioner.id,
             ),
         )
         .order_by(WaitlistEntry.created_at)
     ).all()
     return [
-        notifications.waitlist_offer(entry, booking.starts_at, booking.practitioner, booking.type)
+        notifications.waitlist_offer(entry, start, practitioner, consultation_type)
         for entry in entries
         if matches(entry, local_start)
     ]
