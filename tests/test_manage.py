@@ -476,3 +476,13 @@ def test_move_with_the_forms_csrf_token_works(app, csrf_app, schedule, booked):
 
     assert response.status_code == 303
     assert state(app, booking_id)["starts_at"] == local_start(schedule.day, 15)
+
+
+def test_inside_the_notice_period_the_page_offers_a_phone_call_not_buttons(app, client, schedule):
+    _, token = place(app, schedule.in_clinic, schedule.first, utcnow() + timedelta(hours=5))
+
+    page = client.get(f"/booking/{token}").get_data(as_text=True)
+    cancel_page = client.get(f"/booking/{token}/cancel").get_data(as_text=True)
+
+    assert "Move to another time" not in page and "Please call us" in page
+    assert "Yes, cancel this booking" not in cancel_page and "Please call us" in cancel_page

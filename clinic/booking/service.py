@@ -113,17 +113,27 @@ def cancel(booking):
     return emails
 
 
-def _require_changeable(booking, change):
-    """Patients may change a booking online until the notice period; after that they call,
-    so the clinic hears of late changes in person."""
+def change_refusal(booking, change="changed"):
+    """Why the patient cannot change this booking online, or None if they can.
+
+    Online changes end at the notice period; after that patients call, so the
+    clinic hears of late changes in person.
+    """
     if booking.status != BOOKED:
-        raise ChangeNotAllowed("This booking has already been cancelled.")
+        return "This booking has already been cancelled."
     hours = current_app.config["BOOKING_CANCEL_NOTICE_HOURS"]
     if booking.starts_at - utcnow() < timedelta(hours=hours):
-        raise ChangeNotAllowed(
+        return (
             f"Bookings can be {change} online up to {hours} hours before the appointment. "
             "Please call us instead."
         )
+    return None
+
+
+def _require_changeable(booking, change):
+    refusal = change_refusal(booking, change)
+    if refusal:
+        raise ChangeNotAllowed(refusal)
 
 
 def _lock_candidates(practitioner_id):

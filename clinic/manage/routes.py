@@ -30,7 +30,9 @@ def view(token):
     booking, error = _booking_or_error(token)
     if error:
         return error
-    return render_template("manage/view.html", booking=booking, token=token)
+    return render_template(
+        "manage/view.html", booking=booking, token=token, refusal=service.change_refusal(booking)
+    )
 
 
 @bp.get("/booking/<token>.ics")
@@ -51,8 +53,8 @@ def cancel(token):
     if error:
         return error
     form = ConfirmForm()
-    problem = None
-    if form.validate_on_submit():
+    problem = service.change_refusal(booking, "cancelled")
+    if not problem and form.validate_on_submit():
         reference = booking.reference
         try:
             send_now(service.cancel(booking))
