@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -73,6 +74,12 @@ class Config:
     BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10 per minute;40 per hour")
     PHOTO_MAX_BYTES = _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 
+    STAFF_SIGN_IN_RATE_LIMIT = os.environ.get("STAFF_SIGN_IN_RATE_LIMIT", "5 per minute;30 per hour")
+    STAFF_IDLE_TIMEOUT_MINUTES = _int("STAFF_IDLE_TIMEOUT_MINUTES", 30)
+    STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
+    STAFF_ADMIN_REQUIRE_2FA = _bool("STAFF_ADMIN_REQUIRE_2FA")
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 10)
     OUTBOX_RETRY_BASE_SECONDS = _int("OUTBOX_RETRY_BASE_SECONDS", 60)
     OUTBOX_RETRY_MAX_SECONDS = _int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
@@ -116,6 +123,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    STAFF_ADMIN_REQUIRE_2FA = _bool("STAFF_ADMIN_REQUIRE_2FA", default=True)
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

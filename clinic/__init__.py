@@ -6,9 +6,15 @@ from pathlib import Path
 from flask import Flask
 
 from clinic import booking, database, manage, public
+from clinic.admin import routes as admin_routes
 from clinic.cli import register_commands
 from clinic.errors import register_errorhandlers
-from clinic.extensions import csrf, db, limiter, mail, migrate
+from clinic.extensions import csrf, db, limiter, login_manager, mail, migrate
+from clinic.staff import day as staff_day
+from clinic.staff import inbox as staff_inbox
+from clinic.staff import records as staff_records
+from clinic.staff import routes as staff_routes
+from clinic.staff import sessions as staff_sessions
 from clinic.templating import register_template_helpers
 from config import config_from_env
 
@@ -45,12 +51,18 @@ def register_extensions(app):
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(staff_sessions.load_user)
+    login_manager.login_view = "staff.login"
+    login_manager.login_message = None
 
 
 def register_blueprints(app):
     app.register_blueprint(public.bp)
     app.register_blueprint(booking.bp)
     app.register_blueprint(manage.bp)
+    for blueprint in (staff_routes.bp, staff_inbox.bp, staff_records.bp, staff_day.bp, admin_routes.bp):
+        app.register_blueprint(blueprint)
 
 
 def configure_logging(app):

@@ -4,6 +4,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from clinic import demo, outbox
 from clinic.booking.reminders import queue_reminders
+from clinic.extensions import db
+from clinic.models import Practitioner
+from clinic.models.staff import ROLES
+from clinic.staff import accounts
 
 outbox_cli = AppGroup("outbox", help="The queue of outgoing emails.")
 
@@ -44,7 +48,35 @@ def send_reminders():
     )
 
 
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", required=True, help="The name colleagues know them by.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+@click.option("--practitioner-id", type=int, help="For a practitioner: link an existing practitioner record.")
+@with_appcontext
+def create_user(email, role, name, password_stdin, practitioner_id):
+    """Create a staff account (prompts for the password twice unless --password-stdin)."""
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    practitioner = db.session.get(Practitioner, practitioner_id) if practitioner_id else None
+    if practitioner_id and practitioner is None:
+        raise click.ClickException(f"No practitioner with id {practitioner_id}.")
+    try:
+        user = accounts.create(email, name, role, password, practitioner=practitioner)
+    except accounts.AccountError as problem:
+        db.session.rollback()
+        raise click.ClickException(str(problem)) from None
+    db.session.commit()
+    click.echo(f"Created {role} account for {user.email}.")
+
+
 def register_commands(app):
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(create_user)

@@ -1,12 +1,14 @@
 """Demo content for development: every item is clearly marked as a sample."""
 
+import secrets
 from datetime import date, time
 
 from sqlalchemy import select
 
 from clinic.extensions import db
-from clinic.models import ConsultationType, MediaItem, Practitioner, Testimonial, WorkingHours
+from clinic.models import ConsultationType, MediaItem, Practitioner, StaffUser, Testimonial, WorkingHours
 from clinic.models.scheduling import IN_CLINIC, VIDEO
+from clinic.staff import accounts
 
 CONSULTATION_TYPES = [
     dict(
@@ -112,7 +114,7 @@ SAMPLE_MEDIA = [
 def has_data():
     return any(
         db.session.scalar(select(model.id).limit(1)) is not None
-        for model in (Testimonial, ConsultationType, Practitioner)
+        for model in (StaffUser, Testimonial, ConsultationType, Practitioner)
     )
 
 
@@ -124,6 +126,7 @@ def seed():
         db.session.add(MediaItem(is_sample=True, **item))
     for item in CONSULTATION_TYPES:
         db.session.add(ConsultationType(**item))
+    practitioners = []
     for item in PRACTITIONERS:
         practitioner = Practitioner(name=item["name"], bio=item["bio"])
         practitioner.hours = [
@@ -132,10 +135,29 @@ def seed():
             for start, end in intervals
         ]
         db.session.add(practitioner)
+        practitioners.append(practitioner)
+    logins = _demo_staff(practitioners)
     db.session.commit()
     return [
         f"Added {len(SAMPLE_TESTIMONIALS)} sample testimonials and {len(SAMPLE_MEDIA)} sample media items.",
         f"Added {len(CONSULTATION_TYPES)} consultation types and {len(PRACTITIONERS)} practitioners "
         "with weekly hours (lunch 1pm to 2pm).",
-        "Staff logins arrive with the staff area; there are none yet.",
+        "Demo staff logins (development only; sign in at /staff/login):",
+        *(f"  {role:<13} {email:<32} {password}" for role, email, password in logins),
     ]
+
+
+def _demo_staff(practitioners):
+    """Accounts with fresh random passwords, printed once by seed-demo."""
+    wanted = [
+        ("reception", "reception@hairline-clinic.co.uk", "Demo Reception", None),
+        ("practitioner", "sam@hairline-clinic.co.uk", practitioners[0].name, practitioners[0]),
+        ("practitioner", "rachel@hairline-clinic.co.uk", practitioners[1].name, practitioners[1]),
+        ("admin", "admin@hairline-clinic.co.uk", "Demo Admin", None),
+    ]
+    logins = []
+    for role, email, name, practitioner in wanted:
+        password = secrets.token_urlsafe(12)
+        accounts.create(email, name, role, password, practitioner=practitioner)
+        logins.append((role, email, password))
+    return logins

@@ -7,6 +7,10 @@ log = logging.getLogger(__name__)
 
 
 def register_errorhandlers(app):
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
     @app.errorhandler(404)
     def not_found(error):
         return render_template("errors/404.html"), 404

@@ -9,3 +9,7 @@ def enquiry_limit():
 
 def booking_limit():
     return current_app.config["BOOKING_RATE_LIMIT"]
+
+
+def staff_sign_in_limit():
+    return current_app.config["STAFF_SIGN_IN_RATE_LIMIT"]

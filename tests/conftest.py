@@ -15,6 +15,8 @@ import pytest
 
 from clinic import create_app
 from clinic.extensions import db, limiter
+from clinic.models import Practitioner
+from clinic.staff import accounts as staff_accounts
 from config import TestingConfig, database_url_from_env
 from tests.factories import ConsultationTypeFactory, PractitionerFactory
 from tests.support.databases import PostgresDatabases, SqliteDatabases
@@ -130,3 +132,48 @@ def bookable_day(days_ahead=2):
 def local_start(day, hour, minute=0):
     """The aware UTC instant of a local clinic time."""
     return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/London")).astimezone(UTC)
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def staff(app, schedule):
+    """One account per role; the practitioners are linked to schedule.first and schedule.second."""
+    with app.app_context():
+        first = db.session.get(Practitioner, schedule.first)
+        second = db.session.get(Practitioner, schedule.second)
+        accounts = {
+            "reception": create_account("reception@hairline-clinic.co.uk", "Rita Reception", "reception"),
+            "admin": create_account("admin@hairline-clinic.co.uk", "Adam Admin", "admin"),
+            "practitioner": create_account("sam@hairline-clinic.co.uk", first.name, "practitioner", first),
+            "other_practitioner": create_account(
+                "rachel@hairline-clinic.co.uk", second.name, "practitioner", second
+            ),
+        }
+        db.session.commit()
+        return SimpleNamespace(
+            **{role: SimpleNamespace(id=user.id, email=user.email) for role, user in accounts.items()}
+        )
+
+
+def create_account(email, name, role, practitioner=None):
+    return staff_accounts.create(email, name, role, STAFF_PASSWORD, practitioner=practitioner)
+
+
+def sign_in(client, email, password=STAFF_PASSWORD, code=""):
+    """Sign in through the real form; returns the response (303 on success)."""
+    return client.post("/staff/login", data={"email": email, "password": password, "code": code})
+
+
+@pytest.fixture
+def as_role(app, staff):
+    """as_role("reception") -> a test client signed in with that role's account."""
+
+    def client_for(role):
+        client = app.test_client()
+        response = sign_in(client, getattr(staff, role).email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return client_for

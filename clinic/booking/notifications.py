@@ -68,6 +68,17 @@ def booking_reminder(booking):
     )
 
 
+def booking_invitation(enquiry, token):
+    return queue_email(
+        "booking_invitation",
+        [enquiry.email],
+        f"Book your free consultation ({enquiry.reference})",
+        "booking_invitation",
+        enquiry=enquiry,
+        invitation_url=site_url("booking.accept_invitation", token=token),
+    )
+
+
 def waitlist_joined(entry):
     return queue_email(
         "waitlist_joined",

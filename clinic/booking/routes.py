@@ -19,8 +19,8 @@ from flask import (
 )
 
 from clinic import consent
+from clinic.booking import invitations, service, waitlist
 from clinic.booking import selection as sel
-from clinic.booking import service, waitlist
 from clinic.booking.forms import BookingForm, WaitlistForm, practitioner_choices, type_choices
 from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
 from clinic.extensions import limiter
@@ -95,6 +95,7 @@ def details():
             return redirect(url_for("booking.times", **selection.params(date=to_local(start).date())))
         form.process(
             data={
+                **{key: value for key, value in invitations.prefill().items() if key != "enquiry_id"},
                 "type": selection.consultation_type.id,
                 "practitioner": selection.practitioner_param,
                 "start": format_start(start),
@@ -124,10 +125,12 @@ def details():
             },
             consents=agreed,
             uploads=form.processed_photos,
+            enquiry_id=invitations.enquiry_id_for(form.email.data),
         )
     except service.SlotTaken:
         return _details_page(form, selection, start, status=409, taken=True)
     send_now(emails)
+    invitations.forget()
     session[CONFIRMATION_KEY] = manage_token(booking)
     return redirect(url_for("booking.confirmed"), code=303)
 
@@ -201,3 +204,14 @@ def join_waitlist():
 @bp.get("/book/waitlist/thanks")
 def waitlist_thanks():
     return render_template("booking/waitlist_thanks.html", reference=session.get(WAITLIST_KEY))
+
+
+@bp.get("/book/invite/<token>")
+def accept_invitation(token):
+    try:
+        enquiry = invitations.enquiry_for_token(token)
+    except LinkNotValid as problem:
+        return render_template("manage/link_invalid.html", reason=str(problem)), 404
+    invitations.remember(enquiry)
+    flash("Welcome back. Choose a time, and we will fill in your contact details for you.", "info")
+    return redirect(url_for("booking.start"))

@@ -17,8 +17,8 @@ from clinic.booking import notifications
 from clinic.booking.waitlist_offers import offer_freed_slot
 from clinic.database import begin_locked_write
 from clinic.extensions import db
-from clinic.models import Booking, Photo, Practitioner
-from clinic.models.booking import BOOKED, CANCELLED
+from clinic.models import Booking, Enquiry, Photo, Practitioner
+from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
 from clinic.models.types import utcnow
 from clinic.references import unused_reference
 from clinic.scheduling.service import free_practitioners_at
@@ -35,22 +35,34 @@ class ChangeNotAllowed(Exception):
 
 
 def book(
-    consultation_type, start, practitioner_id, details, *, consents, uploads=(), source="web", on_booked=None
+    consultation_type,
+    start,
+    practitioner_id,
+    details,
+    *,
+    consents,
+    uploads=(),
+    source="web",
+    on_booked=None,
+    enquiry_id=None,
 ):
     """Book `start` (aware UTC) with the practitioner, or any free one when None.
 
     details: the Booking's patient fields, validated. consents: ConsentText items
     agreed to. uploads: (label, ProcessedPhoto) pairs. on_booked(booking) runs
-    inside the same transaction. Returns (booking, emails), committed, or raises
+    inside the same transaction. enquiry_id: the enquiry this booking answers,
+    marked booked with it. Returns (booking, emails), committed, or raises
     SlotTaken with nothing saved.
     """
     with photos.stored(uploads, current_app.config["UPLOAD_FOLDER"]) as saved:
         return _book_locked(
-            consultation_type, start, practitioner_id, details, consents, saved, source, on_booked
+            consultation_type, start, practitioner_id, details, consents, saved, source, on_booked, enquiry_id
         )
 
 
-def _book_locked(consultation_type, start, practitioner_id, details, consents, stored, source, on_booked):
+def _book_locked(
+    consultation_type, start, practitioner_id, details, consents, stored, source, on_booked, enquiry_id
+):
     candidates = _lock_candidates(practitioner_id)
     free = free_practitioners_at(consultation_type, start, practitioner_id)
     if not free or not candidates:
@@ -62,6 +74,7 @@ def _book_locked(consultation_type, start, practitioner_id, details, consents, s
         type_id=consultation_type.id,
         practitioner_id=_least_busy(free, start),
         source=source,
+        enquiry_id=enquiry_id,
         **details,
     )
     _place(booking, consultation_type, start)
@@ -69,6 +82,8 @@ def _book_locked(consultation_type, start, practitioner_id, details, consents, s
     booking.photos = [Photo.from_stored(*saved) for saved in stored]
     db.session.add(booking)
     _flush_or_taken()
+    if enquiry_id is not None:
+        db.session.get(Enquiry, enquiry_id).status = "booked"
     if on_booked is not None:
         on_booked(booking)
     emails = notifications.booking_confirmed(booking)
@@ -76,13 +91,14 @@ def _book_locked(consultation_type, start, practitioner_id, details, consents, s
     return booking, emails
 
 
-def move(booking, start, practitioner_id):
+def move(booking, start, practitioner_id, *, by_staff=False):
     """Move a live booking to another free slot; the old manage link stops working
-    and the time it leaves is offered to the waiting list."""
-    _require_changeable(booking, "moved")
+    and the time it leaves is offered to the waiting list. Staff are not held
+    to the patients' notice period."""
+    _require_changeable(booking, "moved", by_staff)
     _lock_candidates(practitioner_id)
     db.session.refresh(booking)
-    _require_changeable(booking, "moved")
+    _require_changeable(booking, "moved", by_staff)
     consultation_type = booking.type
     free = free_practitioners_at(consultation_type, start, practitioner_id, exclude_booking_id=booking.id)
     if not free:
@@ -101,9 +117,10 @@ def move(booking, start, practitioner_id):
     return emails
 
 
-def cancel(booking):
-    """Cancel a live booking outside the notice period; offers the time to the waiting list."""
-    _require_changeable(booking, "cancelled")
+def cancel(booking, *, by_staff=False):
+    """Cancel a live booking; offers the time to the waiting list. Patients only
+    outside the notice period; staff at any time before the appointment."""
+    _require_changeable(booking, "cancelled", by_staff)
     booking.status = CANCELLED
     booking.cancelled_at = utcnow()
     booking.token_version += 1
@@ -113,14 +130,27 @@ def cancel(booking):
     return emails
 
 
-def change_refusal(booking, change="changed"):
-    """Why the patient cannot change this booking online, or None if they can.
+def record_outcome(booking, outcome):
+    """Attended or no-show, once the appointment has started; staff only."""
+    if outcome not in (ATTENDED, NO_SHOW):
+        raise ValueError(f"not an outcome: {outcome}")
+    if booking.status in (CANCELLED,):
+        raise ChangeNotAllowed("A cancelled booking has no outcome to record.")
+    if booking.starts_at > utcnow():
+        raise ChangeNotAllowed("You can record whether the patient came once the appointment has started.")
+    booking.status = outcome
 
-    Online changes end at the notice period; after that patients call, so the
-    clinic hears of late changes in person.
+
+def change_refusal(booking, change="changed", by_staff=False):
+    """Why this booking cannot be changed online, or None if it can.
+
+    Patients' online changes end at the notice period; after that they call, so
+    the clinic hears of late changes in person. Staff may change it until it starts.
     """
     if booking.status != BOOKED:
-        return "This booking has already been cancelled."
+        return f"This booking is {booking.status.replace('_', ' ')}, so it cannot be {change}."
+    if by_staff:
+        return "This appointment has already started." if booking.starts_at <= utcnow() else None
     hours = current_app.config["BOOKING_CANCEL_NOTICE_HOURS"]
     if booking.starts_at - utcnow() < timedelta(hours=hours):
         return (
@@ -130,8 +160,8 @@ def change_refusal(booking, change="changed"):
     return None
 
 
-def _require_changeable(booking, change):
-    refusal = change_refusal(booking, change)
+def _require_changeable(booking, change, by_staff=False):
+    refusal = change_refusal(booking, change, by_staff)
     if refusal:
         raise ChangeNotAllowed(refusal)
 

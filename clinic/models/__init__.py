@@ -3,8 +3,12 @@ from clinic.models.content import MediaItem, Testimonial
 from clinic.models.enquiry import ConsentRecord, Enquiry
 from clinic.models.outbox import OutboxMessage
 from clinic.models.scheduling import Closure, ConsultationType, Practitioner, WorkingHours
+from clinic.models.staff import AuditEntry, Note, StaffUser
 
 __all__ = [
+    "AuditEntry",
+    "Note",
+    "StaffUser",
     "Booking",
     "Closure",
     "ConsentRecord",

@@ -42,6 +42,9 @@ class Booking(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=BOOKED)
     source: Mapped[str] = mapped_column(String(10), default="web")
     cancelled_at = mapped_column(UTCDateTime)
+    enquiry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enquiries.id", ondelete="SET NULL"), index=True
+    )
     reminder_queued_at = mapped_column(UTCDateTime)
 
     full_name: Mapped[str] = mapped_column(String(120))
@@ -58,6 +61,8 @@ class Booking(db.Model):
     consents = relationship("ConsentRecord", back_populates="booking", cascade="all, delete-orphan")
     photos = relationship("Photo", back_populates="booking", cascade="all, delete-orphan")
     emails = relationship("OutboxMessage", back_populates="booking")
+    staff_notes = relationship("Note", cascade="all, delete-orphan", order_by="Note.created_at")
+    enquiry = relationship("Enquiry", back_populates="bookings")
 
     @property
     def is_live(self):

@@ -22,10 +22,14 @@ class Enquiry(db.Model):
     message: Mapped[str] = mapped_column(Text)
     heard_from: Mapped[str | None] = mapped_column(String(20))
     marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"), index=True)
 
     consents = relationship("ConsentRecord", back_populates="enquiry", cascade="all, delete-orphan")
     emails = relationship("OutboxMessage", back_populates="enquiry")
     photos = relationship("Photo", back_populates="enquiry", cascade="all, delete-orphan")
+    staff_notes = relationship("Note", cascade="all, delete-orphan", order_by="Note.created_at")
+    assigned_practitioner = relationship("Practitioner")
+    bookings = relationship("Booking", back_populates="enquiry")
 
     def __repr__(self):
         return f"<Enquiry {self.reference}>"

@@ -1,0 +1,41 @@
+"""The audit log: who viewed or changed which record, and when.
+
+Entries say what happened in words that carry no health details ("viewed
+enquiry", "changed status to contacted"); the records themselves hold those.
+"""
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from clinic.extensions import db
+from clinic.models import AuditEntry
+
+
+def record(action, target=None, summary="", *, actor=None):
+    """Add an entry to the current transaction; the caller commits."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    db.session.add(
+        AuditEntry(
+            actor_id=actor.id if actor is not None else None,
+            action=action,
+            record_type=_record_type(target),
+            record_id=getattr(target, "id", None),
+            summary=summary[:200],
+            ip_address=request.remote_addr if has_request_context() else None,
+        )
+    )
+
+
+def record_now(action, target=None, summary="", *, actor=None):
+    """For reads and sign-ins, which have no transaction of their own to join."""
+    record(action, target, summary, actor=actor)
+    db.session.commit()
+
+
+def _record_type(target):
+    if target is None:
+        return None
+    return {"Enquiry": "enquiry", "Booking": "booking", "Photo": "photo", "StaffUser": "staff_user"}.get(
+        type(target).__name__, type(target).__name__.lower()
+    )

@@ -1,0 +1,58 @@
+"""Who may open which staff page.
+
+Every route on a staff blueprint must name the roles it allows with @allow;
+a route that names none answers 403 to everyone, so a new page cannot be
+left open by accident. Anonymous visitors are sent to sign in.
+"""
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
+from clinic.staff import sessions
+
+PUBLIC_ENDPOINTS = {"staff.login"}
+EVERYONE = (RECEPTION, PRACTITIONER, ADMIN)
+FRONT_DESK = (RECEPTION, ADMIN)
+
+
+def allow(*roles):
+    def decorate(view):
+        view.allowed_roles = frozenset(roles)
+        return view
+
+    return decorate
+
+
+def guard_blueprint(blueprint):
+    blueprint.before_request(_check_access)
+    blueprint.after_request(_no_store)
+
+
+def _check_access():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    sessions.touch()
+    view = current_app.view_functions.get(request.endpoint)
+    allowed = getattr(view, "allowed_roles", frozenset())
+    if current_user.role not in allowed:
+        abort(403)
+    if _must_set_up_two_factor() and request.endpoint not in {"staff.two_factor", "staff.logout"}:
+        return redirect(url_for("staff.two_factor"))
+    return None
+
+
+def _must_set_up_two_factor():
+    return (
+        current_user.role == ADMIN
+        and current_app.config["STAFF_ADMIN_REQUIRE_2FA"]
+        and not current_user.uses_two_factor
+    )
+
+
+def _no_store(response):
+    # Patient details must not linger in browser or proxy caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response

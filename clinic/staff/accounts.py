@@ -1,0 +1,91 @@
+"""Staff accounts: creating them, signing in and out, two-factor codes."""
+
+import pyotp
+from sqlalchemy import func, select
+
+from clinic import audit, passwords
+from clinic.extensions import db
+from clinic.models import Practitioner, StaffUser
+from clinic.models.staff import PRACTITIONER, ROLES
+from clinic.models.types import utcnow
+
+ISSUER = "Hairline SMP Clinic"
+
+
+class AccountError(ValueError):
+    """str() is a message for the person creating the account."""
+
+
+def find_by_email(email):
+    return db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower()))
+
+
+def create(email, name, role, password, *, practitioner=None):
+    """A new active account; a practitioner account gets a practitioner record if none is given."""
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+    if find_by_email(email) is not None:
+        raise AccountError("There is already an account with that email address.")
+    problem = passwords.weakness(password)
+    if problem:
+        raise AccountError(problem)
+    if role == PRACTITIONER and practitioner is None:
+        practitioner = Practitioner(name=name, bio="", active=True)
+    user = StaffUser(
+        email=email.strip().lower(),
+        name=name,
+        role=role,
+        practitioner=practitioner if role == PRACTITIONER else None,
+        password_hash=passwords.hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("created staff account", user, f"role {role}")
+    return user
+
+
+def authenticate(email, password, code):
+    """The account these credentials open, or None; every failure looks the same to the caller."""
+    user = find_by_email(email)
+    password_ok = passwords.verify(user, password)
+    if not password_ok or not user.is_active:
+        audit.record_now("sign-in failed", user)
+        return None
+    if user.uses_two_factor and not pyotp.TOTP(user.totp_secret).verify(code or "", valid_window=1):
+        audit.record_now("sign-in failed", user, "wrong two-factor code")
+        return None
+    user.last_sign_in_at = utcnow()
+    audit.record("signed in", user, actor=user)
+    db.session.commit()
+    return user
+
+
+def sign_out(user):
+    user.rotate_session_token()
+    audit.record("signed out", user, actor=user)
+    db.session.commit()
+
+
+def set_password(user, password):
+    problem = passwords.weakness(password)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = passwords.hash_password(password)
+    user.rotate_session_token()
+    audit.record("changed password", user)
+
+
+def new_totp_secret():
+    return pyotp.random_base32()
+
+
+def totp_uri(user, secret):
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def enable_two_factor(user, secret, code):
+    if not pyotp.TOTP(secret).verify(code or "", valid_window=1):
+        raise AccountError("That code did not match. Check the time on your phone and try the newest code.")
+    user.totp_secret = secret
+    audit.record("turned on two-factor sign-in", user)
+    db.session.commit()
