@@ -74,6 +74,7 @@ class Config:
     BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10 per minute;40 per hour")
     PHOTO_MAX_BYTES = _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 
+    PASSWORD_HASHER = {}  # argon2-cffi's argon2id defaults
     STAFF_SIGN_IN_RATE_LIMIT = os.environ.get("STAFF_SIGN_IN_RATE_LIMIT", "5 per minute;30 per hour")
     STAFF_IDLE_TIMEOUT_MINUTES = _int("STAFF_IDLE_TIMEOUT_MINUTES", 30)
     STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
@@ -119,6 +120,8 @@ class TestingConfig(Config):
     CLINIC_BASE_URL = "http://clinic.example.com"
     SEED_DEMO_ALLOWED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # Cheap argon2id parameters keep the suite fast; production uses the defaults.
+    PASSWORD_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ProductionConfig(Config):

@@ -1,3 +1,5 @@
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -60,7 +62,7 @@ def send_reminders():
 def create_user(email, role, name, password_stdin, practitioner_id):
     """Create a staff account (prompts for the password twice unless --password-stdin)."""
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     practitioner = db.session.get(Practitioner, practitioner_id) if practitioner_id else None

@@ -1,8 +1,32 @@
 """The practitioner's day list, printable."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
-from clinic.staff.access import guard_blueprint
+from clinic import audit
+from clinic.staff import day_list
+from clinic.staff.access import EVERYONE, allow, guard_blueprint
 
 bp = Blueprint("day", __name__, url_prefix="/staff")
 guard_blueprint(bp)
+
+
+@bp.get("/day")
+@allow(*EVERYONE)
+def show():
+    day = day_list.parse_day(request.args.get("date"))
+    bad_date = day is None and bool(request.args.get("date"))
+    choices = day_list.choosable_practitioners(current_user)
+    try:
+        practitioner = day_list.practitioner_for(current_user, request.args.get("practitioner"), choices)
+    except day_list.NotYourList:
+        abort(403)
+    except LookupError:
+        abort(404)
+    listing = None
+    if practitioner is not None:
+        listing = day_list.day_list(practitioner, day or day_list.today())
+        audit.record_now("viewed day list", practitioner, f"practitioner {practitioner.id}, {listing.day}")
+    return render_template(
+        "staff/day.html", listing=listing, choices=choices, bad_date=bad_date, today=day_list.today()
+    )

@@ -1,0 +1,63 @@
+"""Walks the URL map: no staff page can be left open by accident."""
+
+import pytest
+
+from clinic.staff.access import PUBLIC_ENDPOINTS
+
+ROLES = ("reception", "practitioner", "admin")
+
+
+def staff_rules(app):
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/staff") and rule.endpoint not in PUBLIC_ENDPOINTS
+    ]
+
+
+def url_for_rule(rule):
+    """The rule with every argument filled in (1 for ids, a plain word otherwise)."""
+    values = {
+        argument: 1 if "int" in type(rule._converters[argument]).__name__.lower() else "x"
+        for argument in rule.arguments
+    }
+    return rule.build(values)[1]
+
+
+def requests_for(app):
+    for rule in staff_rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, url_for_rule(rule)
+
+
+def test_every_staff_view_names_the_roles_it_allows(app):
+    for rule in staff_rules(app):
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "allowed_roles", None), f"{rule.endpoint} does not say who may use it"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, client):
+    checked = 0
+    for _rule, method, url in requests_for(app):
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (method, url, response.status_code)
+        assert response.headers["Location"].startswith("/staff/login"), (method, url)
+        checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_roles_without_access_get_403_on_every_staff_route(app, as_role, role):
+    client = as_role(role)
+    for rule, method, url in requests_for(app):
+        allowed = app.view_functions[rule.endpoint].allowed_roles
+        if role in allowed:
+            continue
+        response = client.open(url, method=method)
+        assert response.status_code == 403, (role, method, url, response.status_code)
+
+
+def test_staff_pages_are_never_cached(as_role):
+    response = as_role("admin").get("/staff/account/two-factor")
+
+    assert response.headers["Cache-Control"] == "no-store"
