@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from clinic import booking, database, manage, public
+from clinic.admin import audit_routes
 from clinic.admin import routes as admin_routes
 from clinic.cli import register_commands
 from clinic.errors import register_errorhandlers
@@ -61,7 +62,15 @@ def register_blueprints(app):
     app.register_blueprint(public.bp)
     app.register_blueprint(booking.bp)
     app.register_blueprint(manage.bp)
-    for blueprint in (staff_routes.bp, staff_inbox.bp, staff_records.bp, staff_day.bp, admin_routes.bp):
+    staff_area = (
+        staff_routes.bp,
+        staff_inbox.bp,
+        staff_records.bp,
+        staff_day.bp,
+        admin_routes.bp,
+        audit_routes.bp,
+    )
+    for blueprint in staff_area:
         app.register_blueprint(blueprint)
 
 

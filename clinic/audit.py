@@ -10,6 +10,17 @@ from flask_login import current_user
 from clinic.extensions import db
 from clinic.models import AuditEntry
 
+RECORD_TYPES = {
+    "Enquiry": "enquiry",
+    "Booking": "booking",
+    "Photo": "photo",
+    "StaffUser": "staff_user",
+    "Practitioner": "practitioner",
+    "ConsultationType": "consultation_type",
+    "Closure": "closure",
+    "WorkingHours": "working_hours",
+}
+
 
 def record(action, target=None, summary="", *, actor=None):
     """Add an entry to the current transaction; the caller commits."""
@@ -36,6 +47,5 @@ def record_now(action, target=None, summary="", *, actor=None):
 def _record_type(target):
     if target is None:
         return None
-    return {"Enquiry": "enquiry", "Booking": "booking", "Photo": "photo", "StaffUser": "staff_user"}.get(
-        type(target).__name__, type(target).__name__.lower()
-    )
+    name = type(target).__name__
+    return RECORD_TYPES.get(name, name.lower())

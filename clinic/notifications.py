@@ -3,7 +3,7 @@
 from flask import current_app
 
 from clinic.outbox import queue_email
-from clinic.urls import site_path_url
+from clinic.urls import site_url
 
 REPLY_BY = {"email": "email", "phone": "phone", "either": "email or phone"}
 
@@ -17,7 +17,7 @@ def notify_staff_of_enquiry(enquiry):
         f"New enquiry {enquiry.reference}",
         "enquiry_staff",
         enquiry=enquiry,
-        detail_url=site_path_url(f"/staff/enquiries/{enquiry.id}"),
+        detail_url=site_url("records.enquiry", enquiry_id=enquiry.id),
     )
 
 

@@ -13,8 +13,3 @@ def site_url(endpoint, **values):
     base = urlsplit(current_app.config["CLINIC_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
-
-
-def site_path_url(path):
-    """For pages whose routes arrive later (the staff area)."""
-    return current_app.config["CLINIC_BASE_URL"] + path

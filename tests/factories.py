@@ -7,7 +7,15 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, MediaItem, Practitioner, Testimonial, WorkingHours
+from clinic.models import (
+    Booking,
+    ConsultationType,
+    Enquiry,
+    MediaItem,
+    Practitioner,
+    Testimonial,
+    WorkingHours,
+)
 from clinic.models.scheduling import IN_CLINIC
 
 STANDARD_DAY = [(time(9), time(13)), (time(14), time(18))]
@@ -98,3 +106,20 @@ class BookingFactory(BaseFactory):
     status = "booked"
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=o.type.duration_minutes))
     blocked_until = factory.LazyAttribute(lambda o: o.ends_at + timedelta(minutes=10))
+
+
+class EnquiryFactory(BaseFactory):
+    """An enquiry saved directly, without its consents, photos or emails (for arranging tests)."""
+
+    class Meta:
+        model = Enquiry
+
+    reference = factory.Sequence(lambda n: f"ENQ-T{n:05d}")
+    full_name = "Alex Morgan"
+    email = "alex.morgan@gmail.com"
+    phone = "+447700900123"
+    preferred_contact = "email"
+    concern = "hairline"
+    hoped_result = "buzz_cut"
+    message = "I would like to know whether SMP would suit my receding hairline."
+    status = "new"

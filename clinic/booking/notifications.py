@@ -10,7 +10,7 @@ from clinic.booking import calendar
 from clinic.booking.tokens import manage_token, offer_token
 from clinic.outbox import queue_email
 from clinic.timefmt import when
-from clinic.urls import site_path_url, site_url
+from clinic.urls import site_url
 
 ICS_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
@@ -132,6 +132,6 @@ def _to_staff(booking, change, subject, **context):
         "booking_staff",
         booking=booking,
         change=change,
-        detail_url=site_path_url(f"/staff/bookings/{booking.id}"),
+        detail_url=site_url("records.booking", booking_id=booking.id),
         **context,
     )

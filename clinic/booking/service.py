@@ -83,7 +83,7 @@ def _book_locked(
     db.session.add(booking)
     _flush_or_taken()
     if enquiry_id is not None:
-        db.session.get(Enquiry, enquiry_id).status = "booked"
+        _answer_enquiry(db.session.get(Enquiry, enquiry_id), booking)
     if on_booked is not None:
         on_booked(booking)
     emails = notifications.booking_confirmed(booking)
@@ -128,6 +128,15 @@ def cancel(booking, *, by_staff=False):
     emails += offer_freed_slot(booking.type, booking.starts_at, booking.practitioner)
     db.session.commit()
     return emails
+
+
+def _answer_enquiry(enquiry, booking):
+    """The enquiry is now booked, and its scalp photos travel with the booking, so
+    the practitioner sees them on the day list."""
+    enquiry.status = "booked"
+    for photo in enquiry.photos:
+        if photo.booking_id is None:
+            photo.booking_id = booking.id
 
 
 def record_outcome(booking, outcome):

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from clinic import audit
+from clinic import audit, photos
 from clinic.staff import day_list
 from clinic.staff.access import EVERYONE, allow, guard_blueprint
 
@@ -16,17 +16,26 @@ guard_blueprint(bp)
 def show():
     day = day_list.parse_day(request.args.get("date"))
     bad_date = day is None and bool(request.args.get("date"))
-    choices = day_list.choosable_practitioners(current_user)
+    practitioners = day_list.choosable_practitioners(current_user)
     try:
-        practitioner = day_list.practitioner_for(current_user, request.args.get("practitioner"), choices)
+        practitioner = day_list.practitioner_for(
+            current_user, request.args.get("practitioner"), practitioners
+        )
     except day_list.NotYourList:
         abort(403)
     except LookupError:
         abort(404)
     listing = None
     if practitioner is not None:
-        listing = day_list.day_list(practitioner, day or day_list.today())
-        audit.record_now("viewed day list", practitioner, f"practitioner {practitioner.id}, {listing.day}")
+        day = day or day_list.today()
+        # Recorded first: the commit would otherwise expire the loaded list and reload it row by row.
+        audit.record_now("viewed day list", practitioner, f"practitioner {practitioner.id}, {day}")
+        listing = day_list.day_list(practitioner, day)
     return render_template(
-        "staff/day.html", listing=listing, choices=choices, bad_date=bad_date, today=day_list.today()
+        "staff/day.html",
+        listing=listing,
+        practitioners=practitioners,
+        bad_date=bad_date,
+        today=day_list.today(),
+        photo_labels=photos.LABELS,
     )

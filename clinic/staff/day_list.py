@@ -1,5 +1,6 @@
 """The practitioner's day list: whose list a user may see, and the day's bookings in two queries
-(the bookings with their type and returning-patient flags, then their photos) however many there are."""
+however many there are (the bookings with their type and returning-patient flags, then their
+photos, which include any sent with the enquiry a booking answers)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -7,8 +8,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
+from clinic import choices
 from clinic.extensions import db
-from clinic.models import Booking, Enquiry, Practitioner
+from clinic.models import Booking, Practitioner
 from clinic.models.booking import ATTENDED, BOOKED, CANCELLED
 from clinic.models.staff import PRACTITIONER
 from clinic.scheduling.service import clinic_zone, local_day_bounds
@@ -29,10 +31,13 @@ class DayRow:
     returning: bool
 
     @property
+    def pattern_stage(self):
+        """The stage's name without the description patients read, e.g. "Norwood 3"."""
+        return choices.label(choices.PATTERN_STAGES, self.booking.pattern_stage).partition(":")[0]
+
+    @property
     def photos(self):
-        """The booking's own photos, then any sent with the enquiry it was booked from."""
-        enquiry_photos = self.booking.enquiry.photos if self.booking.enquiry else []
-        return [*self.booking.photos, *enquiry_photos]
+        return self.booking.photos
 
 
 @dataclass
@@ -73,13 +78,13 @@ def choosable_practitioners(user):
     ).all()
 
 
-def practitioner_for(user, requested, choices):
-    """The practitioner whose list to show: the one requested if the user may see it, else the first
-    choice. Raises NotYourList for a practitioner asking for someone else, LookupError for an
-    unknown practitioner."""
+def practitioner_for(user, requested, practitioners):
+    """The practitioner whose list to show: the one requested if it is among those the user may pick
+    from, else the first of them. Raises NotYourList for a practitioner asking for someone else,
+    LookupError for a practitioner reception cannot pick (unknown or inactive)."""
     if not requested:
-        return choices[0] if choices else None
-    for practitioner in choices:
+        return practitioners[0] if practitioners else None
+    for practitioner in practitioners:
         if str(practitioner.id) == requested:
             return practitioner
     if user.role == PRACTITIONER:
@@ -96,12 +101,11 @@ def day_list(practitioner, day):
         earlier.status.in_(VISITED),
     )
     results = db.session.execute(
-        select(Booking, returning.label("returning"))
+        select(Booking, returning.label("has_visited_before"))
         .join(Booking.type)
         .options(
             contains_eager(Booking.type),
             selectinload(Booking.photos),
-            selectinload(Booking.enquiry).selectinload(Enquiry.photos),
         )
         .where(
             Booking.practitioner_id == practitioner.id, Booking.starts_at >= start, Booking.starts_at < end

@@ -1,0 +1,202 @@
+"""The clinic's schedule as the admin edits it: practitioners and their weekly hours,
+closures, consultation types.
+
+Every change is audited in the same transaction and committed here. Nothing is
+cached: the slot finder reads these tables on every request, so patients see a
+change at once.
+"""
+
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from clinic import audit, choices, timefmt
+from clinic.extensions import db
+from clinic.models import Booking, Closure, ConsultationType, Practitioner, WorkingHours
+from clinic.models.booking import BOOKED
+from clinic.models.types import utcnow
+from clinic.scheduling.service import clinic_zone
+
+WEEKDAY_NAMES = [name for _, name in choices.WEEKDAYS]
+PAST_CLOSURES_SHOWN = 20
+
+
+def _apply(record, values):
+    """Sets the values on the record and returns the names of those that changed."""
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, values[name])
+    return changed
+
+
+def _changed_summary(changed):
+    return "changed " + ", ".join(name.replace("_", " ") for name in changed)
+
+
+def live_bookings_count(*, practitioner_id=None, starts_at=None, ends_at=None):
+    """Booked consultations still to come (within a period, if given): a closure or a
+    deactivation leaves them in place, so the admin is told to move or cancel them."""
+    query = select(func.count(Booking.id)).where(
+        Booking.status == BOOKED, Booking.ends_at > max(starts_at or utcnow(), utcnow())
+    )
+    if ends_at is not None:
+        query = query.where(Booking.starts_at < ends_at)
+    if practitioner_id is not None:
+        query = query.where(Booking.practitioner_id == practitioner_id)
+    return db.session.scalar(query)
+
+
+# ---------- Practitioners and their weekly hours ----------
+
+
+def all_practitioners():
+    return db.session.scalars(
+        select(Practitioner).order_by(Practitioner.active.desc(), Practitioner.name)
+    ).all()
+
+
+def create_practitioner(values):
+    practitioner = Practitioner(**values)
+    db.session.add(practitioner)
+    db.session.flush()
+    audit.record("created practitioner", practitioner)
+    db.session.commit()
+    return practitioner
+
+
+def update_practitioner(practitioner, values):
+    changed = _apply(practitioner, values)
+    if changed:
+        audit.record("changed practitioner", practitioner, _changed_summary(changed))
+        db.session.commit()
+    return changed
+
+
+def week(practitioner):
+    """[(weekday number, name, [intervals in time order])] from Monday to Sunday."""
+    return [
+        (number, name, [interval for interval in practitioner.hours if interval.weekday == number])
+        for number, name in enumerate(WEEKDAY_NAMES)
+    ]
+
+
+def describe_interval(weekday, start, end):
+    return f"{WEEKDAY_NAMES[weekday]} {start:%H:%M} to {end:%H:%M}"
+
+
+def overlapping_interval(practitioner, weekday, start, end):
+    """An interval already on that day that [start, end) would overlap; touching is fine."""
+    return next(
+        (
+            interval
+            for interval in practitioner.hours
+            if interval.weekday == weekday and interval.start_time < end and start < interval.end_time
+        ),
+        None,
+    )
+
+
+def add_hours(practitioner, weekday, start, end):
+    practitioner.hours.append(WorkingHours(weekday=weekday, start_time=start, end_time=end))
+    audit.record("added working hours", practitioner, describe_interval(weekday, start, end))
+    db.session.commit()
+
+
+def remove_hours(interval):
+    practitioner = interval.practitioner
+    summary = describe_interval(interval.weekday, interval.start_time, interval.end_time)
+    practitioner.hours.remove(interval)
+    audit.record("removed working hours", practitioner, summary)
+    db.session.commit()
+
+
+# ---------- Closures ----------
+
+
+def closure_span(start_day, start_time, end_day, end_time):
+    """UTC instants of a closure given in clinic time. No start time means from the start
+    of the first day; no end time means to the end of the last day (the first day if
+    none is given), so whole days run from local midnight to local midnight."""
+    zone = clinic_zone()
+    end_day = end_day or start_day
+    starts = datetime.combine(start_day, start_time or time.min, zone)
+    if end_time is None:
+        ends = datetime.combine(end_day + timedelta(days=1), time.min, zone)
+    else:
+        ends = datetime.combine(end_day, end_time, zone)
+    return starts.astimezone(UTC), ends.astimezone(UTC)
+
+
+def add_closure(practitioner, starts_at, ends_at, reason):
+    closure = Closure(practitioner=practitioner, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    db.session.add(closure)
+    db.session.flush()
+    audit.record("added closure", closure, _closure_summary(closure))
+    db.session.commit()
+    return closure
+
+
+def remove_closure(closure):
+    audit.record("removed closure", closure, _closure_summary(closure))
+    db.session.delete(closure)
+    db.session.commit()
+
+
+def _closure_summary(closure):
+    # The reason is left out: it may be about a member of staff's health.
+    who = closure.practitioner.name if closure.practitioner else "whole clinic"
+    return f"{who}: {describe_period(closure.starts_at, closure.ends_at)}"[:200]
+
+
+def upcoming_closures():
+    return db.session.scalars(
+        select(Closure).where(Closure.ends_at > utcnow()).order_by(Closure.starts_at)
+    ).all()
+
+
+def past_closures():
+    return db.session.scalars(
+        select(Closure)
+        .where(Closure.ends_at <= utcnow())
+        .order_by(Closure.starts_at.desc())
+        .limit(PAST_CLOSURES_SHOWN)
+    ).all()
+
+
+def describe_period(starts_at, ends_at):
+    """Whole days as days ("Monday 1 June 2027, all day"), anything else with its times."""
+    start, end = timefmt.to_local(starts_at), timefmt.to_local(ends_at)
+    if start.time() == time.min and end.time() == time.min:
+        last_day = end.date() - timedelta(days=1)
+        if last_day == start.date():
+            return f"{timefmt.day(start.date())}, all day"
+        return f"{timefmt.day(start.date())} to {timefmt.day(last_day)}, whole days"
+    if start.date() == end.date():
+        return f"{timefmt.day(start.date())}, {timefmt.clock(starts_at)} to {timefmt.clock(ends_at)}"
+    return f"{timefmt.when(starts_at)} to {timefmt.when(ends_at)}"
+
+
+# ---------- Consultation types ----------
+
+
+def all_types():
+    return db.session.scalars(
+        select(ConsultationType).order_by(ConsultationType.position, ConsultationType.name)
+    ).all()
+
+
+def create_type(values):
+    consultation_type = ConsultationType(**values)
+    db.session.add(consultation_type)
+    db.session.flush()
+    audit.record("created consultation type", consultation_type)
+    db.session.commit()
+    return consultation_type
+
+
+def update_type(consultation_type, values):
+    changed = _apply(consultation_type, values)
+    if changed:
+        audit.record("changed consultation type", consultation_type, _changed_summary(changed))
+        db.session.commit()
+    return changed

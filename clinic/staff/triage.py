@@ -1,0 +1,110 @@
+"""Reception's changes to an enquiry or a booking, each written to the audit log.
+
+Audit summaries name what was done, never what the patient said about their health.
+"""
+
+from clinic import audit, consent
+from clinic.booking import invitations, service
+from clinic.extensions import db
+from clinic.models import Note
+from clinic.timefmt import when
+
+STATUSES = [
+    ("new", "New"),
+    ("contacted", "Contacted"),
+    ("suitable", "Suitable"),
+    ("not_suitable", "Not suitable"),
+    ("booked", "Booked"),
+    ("closed", "Closed"),
+    ("spam", "Spam"),
+]
+OUTCOMES = [("attended", "Attended"), ("no_show", "Did not attend")]
+# The booking form asks patients for this; an enquiry taken in by reception has not.
+UNKNOWN_PATTERN_STAGE = "not_sure"
+
+
+def change_status(enquiry, status):
+    if status not in dict(STATUSES):
+        raise ValueError(f"not an enquiry status: {status}")
+    enquiry.status = status
+    audit.record("changed status", enquiry, f"changed status to {status}")
+    db.session.commit()
+
+
+def add_note(record, body, author):
+    """A note on an enquiry or a booking; the audit entry says only that one was added."""
+    record.staff_notes.append(Note(body=body, author_id=author.id))
+    audit.record("added note", record, "added note")
+    db.session.commit()
+
+
+def assign(enquiry, practitioner):
+    """Assign the enquiry to a practitioner, or to nobody when practitioner is None."""
+    enquiry.assigned_practitioner = practitioner
+    summary = f"assigned practitioner {practitioner.name}" if practitioner else "removed assignment"
+    audit.record("assigned practitioner", enquiry, summary)
+    db.session.commit()
+
+
+def send_invitation(enquiry):
+    """Queue the booking-invitation email and commit; returns the emails to send now."""
+    email = invitations.send(enquiry)
+    audit.record("sent booking invitation", enquiry, "sent booking invitation")
+    db.session.commit()
+    return [email]
+
+
+def book_for_enquiry(enquiry, consultation_type, start, practitioner_id, phone):
+    """Book a consultation for an enquirer who agreed to it by phone.
+
+    The enquiry's health-data consent covered answering it; holding a
+    consultation needs the booking consent, which the caller has confirmed the
+    patient gave by phone. Returns (booking, emails); raises SlotTaken.
+    """
+    details = {
+        "full_name": enquiry.full_name,
+        "email": enquiry.email,
+        "phone": phone,
+        "concern": enquiry.concern,
+        "pattern_stage": UNKNOWN_PATTERN_STAGE,
+        "notes": "",
+        "adult_confirmed": True,
+        "marketing_opt_in": False,
+    }
+
+    def audit_booking(booking):
+        audit.record("booked consultation", booking, f"booked consultation {booking.reference}")
+
+    return service.book(
+        consultation_type,
+        start,
+        practitioner_id,
+        details,
+        consents=[consent.BOOKING_HEALTH_DATA],
+        source="reception",
+        enquiry_id=enquiry.id,
+        on_booked=audit_booking,
+    )
+
+
+def move_booking(booking, start, practitioner_id):
+    """Staff may move a booking inside the patients' notice period. Raises SlotTaken or ChangeNotAllowed."""
+    emails = service.move(booking, start, practitioner_id, by_staff=True)
+    # The move took its own locked transaction, which must start clean; the entry follows it.
+    audit.record_now("moved booking", booking, f"moved booking to {when(start)}")
+    return emails
+
+
+def cancel_booking(booking):
+    refusal = service.change_refusal(booking, "cancelled", by_staff=True)
+    if refusal:
+        raise service.ChangeNotAllowed(refusal)
+    audit.record("cancelled booking", booking, "cancelled booking")
+    return service.cancel(booking, by_staff=True)
+
+
+def record_outcome(booking, outcome):
+    """Attended or no-show, once the appointment has started; raises ChangeNotAllowed before then."""
+    service.record_outcome(booking, outcome)
+    audit.record(f"recorded {outcome.replace('_', '-')}", booking, f"recorded {outcome.replace('_', '-')}")
+    db.session.commit()
