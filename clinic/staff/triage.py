@@ -67,7 +67,8 @@ def book_for_enquiry(enquiry, consultation_type, start, practitioner_id, phone):
         "phone": phone,
         "concern": enquiry.concern,
         "pattern_stage": UNKNOWN_PATTERN_STAGE,
-        "notes": "",
+        # The practitioner sees the booking, not the enquiry: carry over what the patient asked.
+        "notes": enquiry.message,
         "adult_confirmed": True,
         "marketing_opt_in": False,
     }
