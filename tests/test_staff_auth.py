@@ -277,3 +277,45 @@ def test_seed_demo_refuses_once_there_are_staff(runner, staff):
 
     assert result.exit_code != 0
     assert "already has data" in result.output
+
+
+def test_staff_can_change_their_own_password_and_other_sessions_end(app, as_role, staff):
+    client, other_device = as_role("reception"), as_role("reception")
+
+    wrong = client.post(
+        "/staff/account/password",
+        data={
+            "current_password": "not it at all",
+            "new_password": "fresh long password",
+            "confirm": "fresh long password",
+        },
+    )
+    changed = client.post(
+        "/staff/account/password",
+        data={
+            "current_password": STAFF_PASSWORD,
+            "new_password": "fresh long password",
+            "confirm": "fresh long password",
+        },
+    )
+
+    assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
+    assert changed.status_code == 303
+    assert client.get("/staff/account/password").status_code == 200
+    assert other_device.get("/staff/account/password").status_code == 302
+    assert sign_in(app.test_client(), staff.reception.email, "fresh long password").status_code == 303
+
+
+def test_an_admin_can_turn_off_someones_lost_two_factor(app, as_role, staff):
+    admin_client = as_role("admin")
+    with app.app_context():
+        other = db.session.get(StaffUser, staff.reception.id)
+        other.totp_secret = pyotp.random_base32()
+        db.session.commit()
+    assert sign_in(app.test_client(), staff.reception.email).status_code == 401
+
+    response = admin_client.post(f"/staff/admin/users/{staff.reception.id}/two-factor/off")
+
+    assert response.status_code == 303
+    assert sign_in(app.test_client(), staff.reception.email).status_code == 303
+    assert "turned off two-factor sign-in" in audit_actions(app)

@@ -22,6 +22,7 @@ from clinic.admin.forms import (
 from clinic.extensions import db
 from clinic.models import Closure, ConsultationType, Practitioner, StaffUser, WorkingHours
 from clinic.models.staff import ADMIN
+from clinic.staff import accounts
 from clinic.staff.access import allow, guard_blueprint
 from clinic.staff.accounts import AccountError
 
@@ -135,6 +136,18 @@ def reset_password(user_id):
     account = db.get_or_404(StaffUser, user_id)
     password = staff_accounts.reset_password(account)
     return render_template("admin/password.html", user=account, password=password, is_new=False)
+
+
+@bp.post("/users/<int:user_id>/two-factor/off")
+@allow(ADMIN)
+def turn_off_two_factor(user_id):
+    account = db.get_or_404(StaffUser, user_id)
+    accounts.turn_off_two_factor(account)
+    return _done(
+        f"Two-factor sign-in is off for {account.name}; they have been signed out.",
+        "admin.user",
+        user_id=user_id,
+    )
 
 
 # ---------- Practitioners and their hours ----------

@@ -89,3 +89,19 @@ def enable_two_factor(user, secret, code):
     user.totp_secret = secret
     audit.record("turned on two-factor sign-in", user)
     db.session.commit()
+
+
+def turn_off_two_factor(user):
+    """For a lost phone: the next sign-in needs only the password (and, where
+    admins must use two-factor sign-in, a fresh setup straight after)."""
+    user.totp_secret = None
+    user.rotate_session_token()
+    audit.record("turned off two-factor sign-in", user)
+    db.session.commit()
+
+
+def change_own_password(user, current_password, new_password):
+    if not passwords.verify(user, current_password):
+        raise AccountError("That is not your current password.")
+    set_password(user, new_password)
+    db.session.commit()

@@ -7,7 +7,7 @@ from clinic.models.staff import ADMIN, PRACTITIONER
 from clinic.ratelimits import staff_sign_in_limit
 from clinic.staff import accounts, sessions
 from clinic.staff.access import EVERYONE, allow, guard_blueprint
-from clinic.staff.forms import SignInForm, SignOutForm, TwoFactorForm
+from clinic.staff.forms import ChangePasswordForm, SignInForm, SignOutForm, TwoFactorForm
 from clinic.staff.safe_redirect import is_local
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -73,3 +73,22 @@ def two_factor():
     return render_template(
         "staff/two_factor.html", form=form, secret=secret, qr_svg=segno.make(uri).svg_data_uri(scale=4)
     )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(*EVERYONE)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_own_password(current_user, form.current_password.data, form.new_password.data)
+        except accounts.AccountError as problem:
+            field = form.current_password if "current" in str(problem) else form.new_password
+            field.errors.append(str(problem))
+        else:
+            # The new session token signed out every other session; keep this one.
+            login_user(current_user._get_current_object())
+            sessions.start()
+            flash("Your password has changed. Other devices have been signed out.", "info")
+            return redirect(url_for("staff.home"), code=303)
+    return render_template("staff/password.html", form=form), 422 if form.errors else 200
