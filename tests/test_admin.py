@@ -22,6 +22,7 @@ ADMIN_ROUTES = [
     ("POST", "/staff/admin/users/1/deactivate"),
     ("POST", "/staff/admin/users/1/reactivate"),
     ("POST", "/staff/admin/users/1/reset-password"),
+    ("POST", "/staff/admin/users/1/two-factor/off"),
     ("GET", "/staff/admin/practitioners"),
     ("GET", "/staff/admin/practitioners/new"),
     ("POST", "/staff/admin/practitioners/new"),

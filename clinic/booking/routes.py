@@ -4,8 +4,6 @@ Each step is a plain server-rendered page (GET), so it all works without
 JavaScript; static/js/booking.js swaps in times from /book/slots when it can.
 """
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     current_app,
@@ -137,7 +135,7 @@ def details():
 
 def _details_page(form, selection, start, *, status=200, taken=False):
     still_free = not taken and sel.is_free(selection, start)
-    alternatives = [] if still_free else _alternatives(selection, start)
+    alternatives = [] if still_free else sel.fresh_times(selection, start)
     return render_template(
         "booking/details.html",
         form=form,
@@ -151,18 +149,6 @@ def _details_page(form, selection, start, *, status=200, taken=False):
         photo_consent=consent.PHOTOS,
         marketing_consent=consent.MARKETING,
     ), status
-
-
-def _alternatives(selection, start):
-    """Free times on the same day, or else the next days that have any."""
-    day = to_local(start).date()
-    same_day = sel.slots_on(selection, day)
-    if same_day:
-        return same_day
-    for slots in sel.calendar_window(selection, day + timedelta(days=1)).values():
-        if slots:
-            return slots
-    return []
 
 
 @bp.get("/book/confirmed")

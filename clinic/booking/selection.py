@@ -135,3 +135,13 @@ def calendar_context(selection, args, *, exclude_booking_id=None):
         "chosen_slots": chosen_slots,
         "format_start": format_start,
     }
+
+
+def fresh_times(selection, start):
+    """When `start` is gone: free times on the same day, or else on the next day that has any."""
+    day = to_local(start).date()
+    same_day = slots_on(selection, day)
+    if same_day:
+        return same_day
+    window = calendar_window(selection, day + timedelta(days=1))
+    return next((slots for slots in window.values() if slots), [])

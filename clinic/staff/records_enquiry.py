@@ -1,0 +1,84 @@
+"""An enquiry in full for reception, and its status, notes, assignment and booking invitation."""
+
+from flask import flash, render_template
+
+from clinic import audit
+from clinic.booking import selection as sel
+from clinic.extensions import db
+from clinic.models import Enquiry, Practitioner
+from clinic.staff import triage
+from clinic.staff.access import FRONT_DESK, allow
+from clinic.staff.record_forms import AssignForm, NoteForm, StatusForm
+from clinic.staff.records_actions import back_to, post_note, send_and_flash, set_state
+from clinic.staff.records_blueprint import bp
+
+
+@bp.get("/enquiries/<int:enquiry_id>")
+@allow(*FRONT_DESK)
+def enquiry(enquiry_id):
+    record = db.get_or_404(Enquiry, enquiry_id)
+    audit.record_now("viewed enquiry", record, "viewed enquiry")
+    return _enquiry_page(record)
+
+
+@bp.post("/enquiries/<int:enquiry_id>/status")
+@allow(*FRONT_DESK)
+def enquiry_status(enquiry_id):
+    record = db.get_or_404(Enquiry, enquiry_id)
+    form = StatusForm()
+    if not form.validate():
+        return _enquiry_page(record, status_form=form, status=422)
+    return set_state(record, triage.change_status, form.status.data, triage.STATUSES, "Status changed to {}.")
+
+
+@bp.post("/enquiries/<int:enquiry_id>/notes")
+@allow(*FRONT_DESK)
+def enquiry_note(enquiry_id):
+    return post_note(db.get_or_404(Enquiry, enquiry_id), _enquiry_page)
+
+
+@bp.post("/enquiries/<int:enquiry_id>/assign")
+@allow(*FRONT_DESK)
+def enquiry_assign(enquiry_id):
+    record = db.get_or_404(Enquiry, enquiry_id)
+    form = AssignForm(_assignable(record))
+    if not form.validate():
+        return _enquiry_page(record, assign_form=form, status=422)
+    practitioner_id = form.practitioner_id
+    triage.assign(record, db.session.get(Practitioner, practitioner_id) if practitioner_id else None)
+    flash(
+        f"Assigned to {record.assigned_practitioner.name}." if practitioner_id else "Assignment removed.",
+        "info",
+    )
+    return back_to(record)
+
+
+@bp.post("/enquiries/<int:enquiry_id>/invite")
+@allow(*FRONT_DESK)
+def enquiry_invite(enquiry_id):
+    record = db.get_or_404(Enquiry, enquiry_id)
+    send_and_flash(triage.send_invitation(record), "Booking invitation queued.", f"Sent to {record.email}.")
+    return back_to(record)
+
+
+def _enquiry_page(record, *, status=200, **forms):
+    return render_template(
+        "staff/enquiry.html",
+        enquiry=record,
+        status_form=forms.get("status_form") or StatusForm(formdata=None, data={"status": record.status}),
+        note_form=forms.get("note_form") or NoteForm(formdata=None),
+        assign_form=forms.get("assign_form")
+        or AssignForm(
+            _assignable(record),
+            formdata=None,
+            data={"practitioner": str(record.assigned_practitioner_id or "")},
+        ),
+        statuses=triage.STATUSES,
+    ), status
+
+
+def _assignable(record):
+    practitioners = sel.active_practitioners()
+    if record.assigned_practitioner and record.assigned_practitioner not in practitioners:
+        practitioners.append(record.assigned_practitioner)
+    return practitioners
