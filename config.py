@@ -73,6 +73,9 @@ class Config:
     WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 24)
     BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10 per minute;40 per hour")
     PHOTO_MAX_BYTES = _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    # The periods the privacy notice (templates/public/privacy.html) promises; change both together.
+    ENQUIRY_RETENTION_MONTHS = _int("ENQUIRY_RETENTION_MONTHS", 12)
+    BOOKING_RETENTION_MONTHS = _int("BOOKING_RETENTION_MONTHS", 8 * 12)
 
     PASSWORD_HASHER = {}  # argon2-cffi's argon2id defaults
     STAFF_SIGN_IN_RATE_LIMIT = os.environ.get("STAFF_SIGN_IN_RATE_LIMIT", "5 per minute;30 per hour")
@@ -126,6 +129,18 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure,
+    # has Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite
+    # it. Plain http on localhost cannot set it: development keeps "session".
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    # Flask-Login's remember-me cookie is unused; safe options in case it ever is.
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     STAFF_ADMIN_REQUIRE_2FA = _bool("STAFF_ADMIN_REQUIRE_2FA", default=True)
     PREFERRED_URL_SCHEME = "https"
 

@@ -6,11 +6,12 @@ from pathlib import Path
 from flask import Flask
 
 from clinic import booking, database, manage, public
-from clinic.admin import audit_routes
+from clinic.admin import audit_routes, privacy_routes
 from clinic.admin import routes as admin_routes
 from clinic.cli import register_commands
 from clinic.errors import register_errorhandlers
 from clinic.extensions import csrf, db, limiter, login_manager, mail, migrate
+from clinic.security import register_security
 from clinic.staff import day as staff_day
 from clinic.staff import inbox as staff_inbox
 from clinic.staff import records as staff_records
@@ -37,6 +38,7 @@ def create_app(config_class=None, overrides=None):
     Path(app.instance_path).mkdir(exist_ok=True)
 
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -69,6 +71,7 @@ def register_blueprints(app):
         staff_day.bp,
         admin_routes.bp,
         audit_routes.bp,
+        privacy_routes.bp,
     )
     for blueprint in staff_area:
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from clinic.booking.reminders import queue_reminders
 from clinic.extensions import db
 from clinic.models import Practitioner
 from clinic.models.staff import ROLES
+from clinic.privacy import cli as privacy_cli
 from clinic.staff import accounts
 
 outbox_cli = AppGroup("outbox", help="The queue of outgoing emails.")
@@ -82,3 +83,4 @@ def register_commands(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_reminders)
     app.cli.add_command(create_user)
+    app.cli.add_command(privacy_cli.purge_expired)

@@ -6,18 +6,17 @@ from clinic.validators import display_phone
 
 
 def field_attrs(field, hint=None, **extra):
-    """HTML attributes tying a form field to its hint and error for screen readers.
-
-    WTForms leaves out attributes whose value is None or False.
-    """
+    """HTML attributes tying a form field to its hint and error for screen readers."""
     described_by = [f"{field.id}-hint"] if hint else []
     if field.errors:
         described_by.append(f"{field.id}-error")
-    return {
+    attributes = {
         **extra,
         "aria-describedby": " ".join(described_by) or None,
         "aria-invalid": "true" if field.errors else None,
     }
+    # WTForms would write a None value out as the text "None".
+    return {name: value for name, value in attributes.items() if value is not None}
 
 
 def register_template_helpers(app):

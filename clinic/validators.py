@@ -16,7 +16,8 @@ class NormalisedEmail:
 
     def __call__(self, form, field):
         try:
-            result = validate_email(field.data or "", check_deliverability=False)
+            # allow_smtputf8=False: a non-ASCII local part cannot be sent through Flask-Mail/smtplib.
+            result = validate_email(field.data or "", check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError:
             raise ValidationError("Enter an email address in the form name@example.co.uk.") from None
         field.data = result.normalized

@@ -11,6 +11,7 @@ from clinic.booking.notifications import manage_url
 from clinic.booking.routes import CONFIRMATION_KEY
 from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token, offer_for_token
 from clinic.outbox import send_now
+from clinic.privacy import erasure
 from clinic.timefmt import format_start, parse_start, to_local
 
 bp = Blueprint("manage", __name__)
@@ -64,6 +65,22 @@ def cancel(token):
             session[CANCELLED_KEY] = reference
             return redirect(url_for("manage.cancelled"), code=303)
     return render_template("manage/cancel.html", booking=booking, token=token, form=form, problem=problem)
+
+
+@bp.route("/booking/<token>/photos/withdraw", methods=["GET", "POST"])
+def withdraw_photos(token):
+    booking, error = _booking_or_error(token)
+    if error:
+        return error
+    if not booking.photos:
+        flash("There are no photos with this booking.", "info")
+        return redirect(url_for("manage.view", token=token), code=303)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        erasure.withdraw_photo_consent(booking)
+        flash("We have deleted your photos. Nobody at the clinic can see them any more.", "info")
+        return redirect(url_for("manage.view", token=token), code=303)
+    return render_template("manage/withdraw.html", booking=booking, token=token, form=form)
 
 
 @bp.get("/booking/cancelled")

@@ -2,10 +2,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from clinic.validators import NoControlCharacters
+
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address."), Length(max=254)]
+        "Email address",
+        validators=[DataRequired("Enter your email address."), Length(max=254), NoControlCharacters()],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=200)])
     code = StringField("Two-factor code (if you use it)", validators=[Length(max=10)])

@@ -1,0 +1,73 @@
+"""Security headers on every response, and the `check-deploy` command.
+
+A plain `after_request` hook rather than a dependency such as Flask-Talisman:
+the headers are fixed strings, and an app-level hook runs for every response
+Flask finishes - views, redirects, error pages (404, 429, 500), static files,
+JSON, CSV and photos alike.
+"""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from clinic import deploy_check
+
+# No 'unsafe-inline' or 'unsafe-eval' anywhere: scripts and styles come only
+# from our own files. img-src allows data: for the QR code on the admin
+# two-factor page, which is an SVG data URI.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # Manage and waitlist-offer links carry a secret token in the path. With
+    # same-origin a browser sends no Referer at all to another site (not even
+    # the origin), so a patient following an external link from those pages
+    # cannot leak the token; our own pages still see where a request came from.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    # frame-ancestors 'none' does the job in current browsers; this covers old ones.
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def register_security(app):
+    app.config.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    # Set in ProductionConfig only: over plain http on localhost it would
+    # pin a developer's browser to https for a year.
+    app.config.setdefault("STRICT_TRANSPORT_SECURITY", None)
+    app.after_request(add_security_headers)
+    app.cli.add_command(check_deploy)
+
+
+def add_security_headers(response):
+    # setdefault: a header a view chose on purpose wins over the default.
+    headers = response.headers
+    for name, value in HEADERS.items():
+        headers.setdefault(name, value)
+    policy = current_app.config["CONTENT_SECURITY_POLICY"]
+    if policy:
+        headers.setdefault("Content-Security-Policy", policy)
+    hsts = current_app.config["STRICT_TRANSPORT_SECURITY"]
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", hsts)
+    return response
+
+
+@click.command("check-deploy")
+@with_appcontext
+def check_deploy():
+    """Check the settings are safe to run in production; exits 1 if not."""
+    app = current_app._get_current_object()
+    problems = deploy_check.problems(app)
+    for warning in deploy_check.warnings(app):
+        click.echo(f"warning: {warning}")
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("check-deploy: no problems found.")
