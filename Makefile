@@ -4,7 +4,7 @@ PYTHON ?= python3
 FLASK = $(VENV)/bin/flask --app wsgi
 MAIL_SINK_PORT ?= 1025
 
-.PHONY: install run test lint mail-sink clean
+.PHONY: install run test lint audit mail-sink clean
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,10 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Lists every pinned dependency with the installed version; fails on a mismatch.
+audit: install
+	$(VENV)/bin/pip list --format=freeze | $(VENV)/bin/python scripts/audit_dependencies.py pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,156 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against the app under gunicorn.
+
+Every test here is marked `browser`; run them alone with `pytest -m browser`.
+Without /usr/bin/chromium they skip locally but fail in CI, where .ci/run installs it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.support.server import AppServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(database_url, mail_sink, tmp_path, schedule, staff):
+    """The app on a loopback port, with the schedule and staff accounts already in its database."""
+    app_server = AppServer(
+        database_url,
+        mail_sink.port,
+        tmp_path / "uploads",
+        workers=1,
+        threads=8,
+        BOOKING_RATE_LIMIT="1000 per minute",
+        ENQUIRY_RATE_LIMIT="1000 per minute",
+        STAFF_SIGN_IN_RATE_LIMIT="1000 per minute",
+    ).wait_until_up()
+    yield app_server
+    app_server.stop()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A phone-sized page under the app's real CSP."""
+    context = browser.new_context(viewport=PHONE, base_url=server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser, server):
+    """new_page(viewport=..., **context options) -> a page on its own context, closed after the test."""
+    contexts = []
+
+    def open_page(viewport=PHONE, **options):
+        context = browser.new_context(viewport=viewport, base_url=server.url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def fill_patient_details(page, name, email):
+    """Fill the required patient fields shared by /book/details and /enquire."""
+    page.get_by_label("Full name", exact=True).fill(name)
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=phone]").fill("07911 123456")
+
+
+def book_online(page, day, name, email, practitioner_name="Sam Adeyemi"):
+    """From / to the confirmation page by clicking, as a patient would; returns the page."""
+    page.goto("/")
+    page.get_by_role("link", name="Book a consultation").first.click()
+    page.get_by_label("In-clinic consultation").check()
+    page.get_by_label("Practitioner", exact=True).select_option(label=practitioner_name)
+    page.get_by_role("button", name="See free times").click()
+    page.locator(f"a.date-chip[data-date='{day.isoformat()}']").click()
+    page.locator("#times input[name=start]").first.check()
+    page.get_by_role("button", name="Continue").click()
+    fill_patient_details(page, name, email)
+    page.get_by_label("I am 18 or over").check()
+    page.locator("input[name=concern]").first.check()
+    page.locator("input[name=pattern_stage]").first.check()
+    page.locator("input[name=health_consent]").check()
+    page.get_by_role("button", name="Book my consultation").click()
+    page.wait_for_url("**/book/confirmed")
+    return page
+
+
+def send_enquiry(page, name, email, photo=None):
+    """Send the /enquire form, with a front photo when one is given; waits for the thank-you page."""
+    page.goto("/enquire")
+    fill_patient_details(page, name, email)
+    for group in ("preferred_contact", "concern", "hoped_result"):
+        page.locator(f"input[name={group}]").first.check()
+    page.locator("textarea[name=message]").fill("Could SMP cover a scar at the crown?")
+    if photo:
+        page.locator("#photo_front").set_input_files(photo)
+        page.locator("input[name=photo_consent]").check()
+    page.locator("input[name=health_consent]").check()
+    page.get_by_role("button", name="Send my question").click()
+    page.wait_for_url(lambda url: not url.endswith("/enquire"))
+    return page
+
+
+def sign_in(page, email, password):
+    page.goto("/staff/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    try:
+        page.wait_for_url(lambda url: "/staff/login" not in url)
+    except PlaywrightTimeoutError as error:
+        # Say why the sign-in page stayed, rather than only that it did.
+        raise AssertionError(f"sign-in failed: {page.locator('main').inner_text()[:500]}") from error
+    return page
+
+
+def email_to(mail_sink, address):
+    messages = [message for message in mail_sink.messages if address in message.rcpt_tos]
+    assert messages, f"no email to {address}: {[m.rcpt_tos for m in mail_sink.messages]}"
+    return messages[-1]
