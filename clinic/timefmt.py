@@ -47,6 +47,8 @@ def format_start(moment):
 def parse_start(value):
     """An aware UTC datetime, or None for anything that is not a slot start."""
     try:
-        return datetime.strptime(value or "", START_FORMAT).replace(tzinfo=UTC)
+        start = datetime.strptime(value or "", START_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError):
         return None
+    # Far-off years would make the day arithmetic around a slot overflow.
+    return start if 2000 <= start.year <= 2999 else None

@@ -14,6 +14,8 @@ from clinic.scheduling.service import find_slots, free_practitioners_at, rules
 from clinic.timefmt import format_start, to_local
 
 ANY = "any"
+MAX_ID = 2**31 - 1
+SANE_YEARS = (2000, 2999)
 DAYS_SHOWN = 14
 
 
@@ -59,10 +61,13 @@ def selection_from(values):
 
 
 def parse_day(value):
+    """A date from a query string, or None; years far from now are refused so that
+    date arithmetic never runs off the end of the calendar."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and SANE_YEARS[0] <= day.year <= SANE_YEARS[1] else None
 
 
 def today_local():
@@ -109,9 +114,13 @@ def last_bookable_day():
 
 def _get_active(model, value):
     try:
-        record = db.session.get(model, int(value))
+        record_id = int(value)
     except (TypeError, ValueError):
         return None
+    # An id past the database's integer range is simply unknown, not an error.
+    if not 0 < record_id <= MAX_ID:
+        return None
+    record = db.session.get(model, record_id)
     return record if record is not None and record.active else None
 
 
