@@ -1,6 +1,6 @@
 """Times are stored in UTC and shown in the clinic's time zone, in British style."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -50,5 +50,18 @@ def parse_start(value):
         start = datetime.strptime(value or "", START_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError):
         return None
-    # Far-off years would make the day arithmetic around a slot overflow.
-    return start if 2000 <= start.year <= 2999 else None
+    return start if start.year in SANE_YEARS else None
+
+
+# Dates far from now are refused wherever people can type them, because the day
+# arithmetic around them (the day after, the week around) would run off the calendar.
+SANE_YEARS = range(2000, 3000)
+
+
+def parse_day(value):
+    """A YYYY-MM-DD date from a query string, or None for anything else."""
+    try:
+        day = date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return day if day is not None and day.year in SANE_YEARS else None

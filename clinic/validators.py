@@ -4,6 +4,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import ValidationError
 
+from clinic.timefmt import SANE_YEARS
+
 DEFAULT_PHONE_REGION = "GB"
 
 
@@ -63,3 +65,14 @@ class NoControlCharacters:
     def __call__(self, form, field):
         if isinstance(field.data, str) and any(char in self.forbidden for char in field.data):
             raise ValidationError("Remove the hidden control characters from this answer.")
+
+
+class SaneDate:
+    """Refuses dates in far-off years, whose day arithmetic would run off the calendar."""
+
+    def __init__(self, message="Enter a date between the years 2000 and 2999."):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data.year not in SANE_YEARS:
+            raise ValidationError(self.message)

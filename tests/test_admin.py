@@ -440,6 +440,11 @@ def test_a_whole_day_closure_is_described_in_clinic_time(as_role):
             "The closure must end after it starts.",
         ),
         ({"start_day": "2020-06-01"}, "This closure would already be over."),
+        (
+            {"start_day": "2027-06-01", "end_day": "9999-12-31"},
+            "Enter a date between the years 2000 and 2999.",
+        ),
+        ({"start_day": "9999-12-31"}, "Enter a date between the years 2000 and 2999."),
         ({"start_day": "2027-06-01", "scope": "999"}, "Choose the whole clinic or one practitioner."),
     ],
 )

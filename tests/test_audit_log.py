@@ -141,7 +141,10 @@ def test_admin_filters_by_clinic_time_dates(app, schedule, staff):
             "The end date must be on or after the start date.",
         ),
         ({"record_id": "abc"}, "Not a valid integer value."),
-        ({"record_id": "0"}, "Enter a record number of 1 or more."),
+        ({"record_id": "0"}, "Enter a record number from 1 to 2147483647."),
+        ({"record_id": "99999999999"}, "Enter a record number from 1 to 2147483647."),
+        ({"date_to": "9999-12-31"}, "Enter a date between the years 2000 and 2999."),
+        ({"date_from": "0001-01-01"}, "Enter a date between the years 2000 and 2999."),
         ({"actor": "999"}, "Not a valid choice."),
     ],
 )

@@ -217,6 +217,8 @@ def test_an_empty_inbox_says_nothing_has_arrived(reception):
         ({"q": "x" * 101}, "Keep the search to 100 characters or fewer."),
         ({"practitioner": "999"}, "Choose one of the options in the list."),
         ({"date_from": "yesterday"}, "Not a valid date value."),
+        ({"date_to": "9999-12-31"}, "Enter a date between the years 2000 and 2999."),
+        ({"date_from": "0001-01-01"}, "Enter a date between the years 2000 and 2999."),
         (
             {"date_from": "2020-03-02", "date_to": "2020-03-01"},
             "Choose an end date on or after the start date.",

@@ -10,8 +10,10 @@ from wtforms.validators import NumberRange, Optional
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
+from clinic.models.types import MAX_ID
 from clinic.scheduling.service import local_day_bounds
 from clinic.timefmt import to_local
+from clinic.validators import SaneDate
 
 PER_PAGE = 100
 # Entries written when nobody was signed in: failed sign-ins.
@@ -33,10 +35,13 @@ class AuditFilterForm(Form):
     record_type = SelectField("Record type", default="")
     record_id = IntegerField(
         "Record number",
-        validators=[Optional(), NumberRange(min=1, message="Enter a record number of 1 or more.")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message=f"Enter a record number from 1 to {MAX_ID}."),
+        ],
     )
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = DateField("From", validators=[Optional(), SaneDate()])
+    date_to = DateField("To", validators=[Optional(), SaneDate()])
 
     def set_choices(self):
         self.actor.choices = [("", "Anyone"), (UNKNOWN_ACTOR, "Unknown (not signed in)")] + [

@@ -19,7 +19,7 @@ from clinic.admin import schedule_admin
 from clinic.models.scheduling import IN_CLINIC, VIDEO
 from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
 from clinic.models.types import utcnow
-from clinic.validators import NoControlCharacters, NormalisedEmail, strip_whitespace
+from clinic.validators import NoControlCharacters, NormalisedEmail, SaneDate, strip_whitespace
 
 ROLE_CHOICES = [
     (RECEPTION, "Reception: enquiries, bookings and every day list"),
@@ -161,7 +161,7 @@ class ClosureForm(FlaskForm):
     start_day = DateField(
         "First day",
         invalid_value_message="Enter the first day, like 2027-06-01.",
-        validators=[DataRequired("Enter the first day, like 2027-06-01.")],
+        validators=[DataRequired("Enter the first day, like 2027-06-01."), SaneDate()],
     )
     start_time = TimeField(
         "From (optional)",
@@ -172,7 +172,7 @@ class ClosureForm(FlaskForm):
     end_day = DateField(
         "Last day (optional)",
         invalid_value_message="Enter the last day, like 2027-06-03, or leave it empty.",
-        validators=[Optional()],
+        validators=[Optional(), SaneDate()],
     )
     end_time = TimeField(
         "Until (optional)",

@@ -24,7 +24,7 @@ from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
 from clinic.extensions import limiter
 from clinic.outbox import send_now
 from clinic.ratelimits import booking_limit
-from clinic.timefmt import clock, format_start, parse_start, to_local
+from clinic.timefmt import clock, format_start, parse_day, parse_start, to_local
 
 bp = Blueprint("booking", __name__)
 
@@ -58,7 +58,7 @@ def times():
 @bp.get("/book/slots")
 def slots():
     selection = sel.selection_from(request.args)
-    day = sel.parse_day(request.args.get("date"))
+    day = parse_day(request.args.get("date"))
     if selection is None or day is None:
         return jsonify(error="Give an active consultation type, a practitioner or 'any', and a date."), 400
     return jsonify(

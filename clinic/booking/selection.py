@@ -2,20 +2,18 @@
 string or hidden fields, checked against the database; anything odd means start again."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import ConsultationType, Practitioner
-from clinic.models.types import utcnow
+from clinic.models.types import MAX_ID, utcnow
 from clinic.scheduling.availability import slots_by_local_date
 from clinic.scheduling.service import find_slots, free_practitioners_at, rules
-from clinic.timefmt import format_start, to_local
+from clinic.timefmt import format_start, parse_day, to_local
 
 ANY = "any"
-MAX_ID = 2**31 - 1
-SANE_YEARS = (2000, 2999)
 DAYS_SHOWN = 14
 
 
@@ -58,16 +56,6 @@ def selection_from(values):
         return Selection(consultation_type, None)
     practitioner = _get_active(Practitioner, practitioner_value)
     return Selection(consultation_type, practitioner) if practitioner else None
-
-
-def parse_day(value):
-    """A date from a query string, or None; years far from now are refused so that
-    date arithmetic never runs off the end of the calendar."""
-    try:
-        day = date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-    return day if day is not None and SANE_YEARS[0] <= day.year <= SANE_YEARS[1] else None
 
 
 def today_local():

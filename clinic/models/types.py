@@ -3,6 +3,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The largest id an integer primary key holds on PostgreSQL; a larger number in a URL
+# or a filter is simply not a record, rather than a database error.
+MAX_ID = 2**31 - 1
+
 
 def utcnow():
     return datetime.now(UTC)

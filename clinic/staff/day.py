@@ -6,6 +6,7 @@ from flask_login import current_user
 from clinic import audit, photos
 from clinic.staff import day_list
 from clinic.staff.access import EVERYONE, allow, guard_blueprint
+from clinic.timefmt import parse_day
 
 bp = Blueprint("day", __name__, url_prefix="/staff")
 guard_blueprint(bp)
@@ -14,7 +15,7 @@ guard_blueprint(bp)
 @bp.get("/day")
 @allow(*EVERYONE)
 def show():
-    day = day_list.parse_day(request.args.get("date"))
+    day = parse_day(request.args.get("date"))
     bad_date = day is None and bool(request.args.get("date"))
     practitioners = day_list.choosable_practitioners(current_user)
     try:

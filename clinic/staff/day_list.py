@@ -60,14 +60,6 @@ def today():
     return datetime.now(clinic_zone()).date()
 
 
-def parse_day(value):
-    """The date in a YYYY-MM-DD parameter, or None when it is missing or not a date."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def choosable_practitioners(user):
     """The practitioners whose lists this user may pick from: their own for a practitioner,
     every active one (by name) for reception and admin."""

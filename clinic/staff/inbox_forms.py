@@ -4,7 +4,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from clinic import choices
 from clinic.staff.inbox_query import KINDS, STATUS_LABELS, Filters
-from clinic.validators import NoControlCharacters, strip_whitespace
+from clinic.validators import NoControlCharacters, SaneDate, strip_whitespace
 
 # An empty value means "any"; it is also what a filter left out of the URL reads as.
 ANY = {"default": "", "invalid_choice_message": "Choose one of the options in the list."}
@@ -34,8 +34,8 @@ class InboxFilterForm(FlaskForm):
     status = SelectField("Status", choices=options("Any status", STATUS_LABELS.items()), **ANY)
     concern = SelectField("Area of concern", choices=options("Any area", choices.CONCERNS), **ANY)
     practitioner = SelectField("Practitioner", choices=[], **ANY)
-    date_from = DateField("Received from", validators=[Optional()])
-    date_to = DateField("Received to", validators=[Optional()])
+    date_from = DateField("Received from", validators=[Optional(), SaneDate()])
+    date_to = DateField("Received to", validators=[Optional(), SaneDate()])
 
     def __init__(self, formdata, practitioners):
         super().__init__(formdata)
