@@ -574,6 +574,8 @@ def test_a_deactivated_type_leaves_the_booking_page(app, as_role, client, schedu
         ({"duration_minutes": "600"}, "Enter a length from 5 to 480 minutes."),
         ({"mode": "phone"}, "Choose in the clinic or by video call."),
         ({"position": "-1"}, "Enter a number from 0 to 999"),
+        # The column holds 80 characters: a longer name was a server error on PostgreSQL.
+        ({"name": "N" * 81}, "Keep the name to 80 characters or fewer."),
     ],
 )
 def test_type_form_errors(as_role, changes, message):

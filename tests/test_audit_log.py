@@ -179,6 +179,14 @@ def test_the_log_is_paged_a_hundred_at_a_time(app, staff, as_role):
     assert 'href="/staff/admin/audit?page=1&amp;action=" rel="prev"' in second
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "-99999999999999999999", "3"])
+def test_a_page_past_the_end_shows_the_last_page(staff, as_role, page):
+    response = as_role("admin").get(f"/staff/admin/audit?page={page}")
+
+    assert response.status_code == 200
+    assert rows(response.get_data(as_text=True))
+
+
 def test_the_viewer_has_no_routes_that_change_anything(app, as_role):
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit.")]
 

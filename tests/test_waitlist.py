@@ -159,6 +159,14 @@ def test_joining_with_any_practitioner_stores_none(app, client, schedule):
     assert entry.weekdays == str(schedule.day.weekday())
 
 
+def test_a_day_sent_twice_is_stored_once(app, client, schedule):
+    # Eight copies of one day once overflowed the seven-character column on PostgreSQL.
+    join(client, schedule, weekdays=["3", "1"] + ["1"] * 7)
+
+    [entry] = entries(app)
+    assert entry.weekdays == "13"
+
+
 @pytest.mark.parametrize(
     "changes, message",
     [

@@ -126,7 +126,8 @@ def find_entries(
         conditions.append(AuditEntry.at < local_day_bounds(date_to, date_to)[1])
 
     total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
-    page = max(1, page)
+    # A page past the end shows the last one; an offset past the database's integer range would be an error.
+    page = min(max(1, page), max(1, math.ceil(total / PER_PAGE)))
     record_account = aliased(StaffUser)
     results = db.session.execute(
         select(AuditEntry, record_account.name)

@@ -32,13 +32,13 @@ WHOLE_CLINIC = "clinic"
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when a step asks for them
 
 
-def _name_field(label, missing_message):
+def _name_field(label, missing_message, max_length=120):
     return StringField(
         label,
         filters=[strip_whitespace],
         validators=[
             DataRequired(missing_message),
-            Length(max=120, message="Keep the name to 120 characters or fewer."),
+            Length(max=max_length, message=f"Keep the name to {max_length} characters or fewer."),
             NoControlCharacters(),
         ],
     )
@@ -218,7 +218,8 @@ class ClosureForm(FlaskForm):
 
 
 class ConsultationTypeForm(FlaskForm):
-    name = _name_field("Name", "Enter a name patients will recognise.")
+    # The column holds 80 characters.
+    name = _name_field("Name", "Enter a name patients will recognise.", max_length=80)
     description = patient_fields.free_text_field("Description for patients (optional)", max_length=1000)
     duration_minutes = IntegerField(
         "Length in minutes",

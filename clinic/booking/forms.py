@@ -92,7 +92,8 @@ class WaitlistForm(PatientDetails, FlaskForm):
             **self.patient_details(),
             "type_id": int(self.type.data),
             "practitioner_id": None if practitioner in (None, "", ANY) else int(practitioner),
-            "weekdays": "".join(sorted(self.weekdays.data)),
+            # A day sent twice is still one day, and the column holds each day once.
+            "weekdays": "".join(sorted(set(self.weekdays.data))),
             "part_of_day": self.part_of_day.data,
         }
 
