@@ -2,18 +2,18 @@
 
 import re
 import secrets
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from flask import url_for
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, ConsultationType, Photo, Practitioner
 from clinic.staff import day_list
 from tests.conftest import local_start
 from tests.factories import BookingFactory, EnquiryFactory
+from tests.support.queries import counted_queries
 
 
 def book(schedule, practitioner_id, day, hour, minute=0, **fields):
@@ -238,20 +238,6 @@ def test_each_row_shows_the_patients_details_and_links_to_the_booking(app, sched
     assert 'alt="Crown photo"' in body
 
 
-@contextmanager
-def counted_queries(engine):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_the_number_of_queries_does_not_grow_with_the_bookings(app, schedule, as_role):
     quiet_day, busy_day = schedule.day, schedule.day + timedelta(days=1)
     with app.app_context():
@@ -270,12 +256,9 @@ def test_the_number_of_queries_does_not_grow_with_the_bookings(app, schedule, as
                 add_photo(enquiry_id=enquiry.id)
     client = as_role("practitioner")
 
-    with app.app_context():
-        engine = db.engine
-
     counts = []
     for day in (quiet_day, busy_day):
-        with counted_queries(engine) as statements:
+        with counted_queries(app) as statements:
             response, html = page(client, date=day.isoformat())
         assert response.status_code == 200
         counts.append(len(statements))

@@ -156,7 +156,9 @@ def turn_off_two_factor(user_id):
 @bp.get("/practitioners")
 @allow(ADMIN)
 def practitioners():
-    return render_template("admin/practitioners.html", practitioners=schedule_admin.all_practitioners())
+    return render_template(
+        "admin/practitioners.html", practitioners=schedule_admin.all_practitioners(with_hours=True)
+    )
 
 
 @bp.route("/practitioners/new", methods=["GET", "POST"])

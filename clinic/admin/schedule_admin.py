@@ -9,6 +9,7 @@ change at once.
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from clinic import audit, choices, timefmt
 from clinic.extensions import db
@@ -49,10 +50,13 @@ def live_bookings_count(*, practitioner_id=None, starts_at=None, ends_at=None):
 # ---------- Practitioners and their weekly hours ----------
 
 
-def all_practitioners():
-    return db.session.scalars(
-        select(Practitioner).order_by(Practitioner.active.desc(), Practitioner.name)
-    ).all()
+def all_practitioners(*, with_hours=False):
+    """Active first. with_hours loads their weekly hours too, joined into the same query: a
+    selectin load would take one more query per 500 practitioners."""
+    statement = select(Practitioner).order_by(Practitioner.active.desc(), Practitioner.name)
+    if with_hours:
+        statement = statement.options(joinedload(Practitioner.hours))
+    return db.session.scalars(statement).unique().all()
 
 
 def create_practitioner(values):
@@ -150,13 +154,17 @@ def _closure_summary(closure):
 
 def upcoming_closures():
     return db.session.scalars(
-        select(Closure).where(Closure.ends_at > utcnow()).order_by(Closure.starts_at)
+        select(Closure)
+        .options(joinedload(Closure.practitioner))
+        .where(Closure.ends_at > utcnow())
+        .order_by(Closure.starts_at)
     ).all()
 
 
 def past_closures():
     return db.session.scalars(
         select(Closure)
+        .options(joinedload(Closure.practitioner))
         .where(Closure.ends_at <= utcnow())
         .order_by(Closure.starts_at.desc())
         .limit(PAST_CLOSURES_SHOWN)

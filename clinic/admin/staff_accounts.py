@@ -8,6 +8,7 @@ session is signed out at their next request.
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from clinic import audit
 from clinic.extensions import db
@@ -29,7 +30,12 @@ def generate_password():
 
 
 def all_accounts():
-    return db.session.scalars(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.name)).all()
+    """Every account with its linked practitioner, whose name the list shows."""
+    return db.session.scalars(
+        select(StaffUser)
+        .options(joinedload(StaffUser.practitioner))
+        .order_by(StaffUser.active.desc(), StaffUser.name)
+    ).all()
 
 
 def unlinked_practitioners(keep=None):

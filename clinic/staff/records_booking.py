@@ -5,12 +5,14 @@ Practitioners may open only the bookings of their own patients.
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from clinic import audit
 from clinic.booking import selection as sel
 from clinic.booking import service
 from clinic.extensions import db
-from clinic.models import Booking
+from clinic.models import Booking, Note
 from clinic.models.staff import PRACTITIONER
 from clinic.models.types import utcnow
 from clinic.staff import triage
@@ -106,11 +108,13 @@ def booking_outcome(booking_id):
 
 
 def _booking_page(record, *, note_form=None, status=200):
+    front_desk = current_user.role in FRONT_DESK
+    record = _with_everything_shown(record, front_desk)
     started = record.starts_at <= utcnow()
     return render_template(
         "staff/booking.html",
         booking=record,
-        front_desk=current_user.role in FRONT_DESK,
+        front_desk=front_desk,
         started=started,
         booking_day=to_local(record.starts_at).date(),
         refusal=service.change_refusal(record, by_staff=True),
@@ -119,6 +123,26 @@ def _booking_page(record, *, note_form=None, status=200):
         outcome_form=OutcomeForm(formdata=None),
         outcomes=triage.OUTCOMES,
     ), status
+
+
+def _with_everything_shown(record, front_desk):
+    """The booking with its type, practitioner, enquiry, photos, consents, notes and their
+    authors, and for the front desk its emails, loaded in a fixed number of queries however
+    many there are. On the GET the audit entry's commit has expired the record by now, so this
+    is its reload too; its id is read from the identity map, as record.id would reload it first."""
+    options = [
+        joinedload(Booking.type),
+        joinedload(Booking.practitioner),
+        joinedload(Booking.enquiry),
+        selectinload(Booking.photos),
+        selectinload(Booking.consents),
+        selectinload(Booking.staff_notes).joinedload(Note.author),
+    ]
+    if front_desk:
+        options.append(selectinload(Booking.emails))
+    return db.session.scalars(
+        select(Booking).where(Booking.id == inspect(record).identity[0]).options(*options)
+    ).one()
 
 
 def _move(record, start, selection):

@@ -1,11 +1,13 @@
 """An enquiry in full for reception, and its status, notes, assignment and booking invitation."""
 
 from flask import flash, render_template
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from clinic import audit
 from clinic.booking import selection as sel
 from clinic.extensions import db
-from clinic.models import Enquiry, Practitioner
+from clinic.models import Enquiry, Note, Practitioner
 from clinic.staff import triage
 from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.record_forms import AssignForm, NoteForm, StatusForm
@@ -62,6 +64,7 @@ def enquiry_invite(enquiry_id):
 
 
 def _enquiry_page(record, *, status=200, **forms):
+    record = _with_everything_shown(record)
     return render_template(
         "staff/enquiry.html",
         enquiry=record,
@@ -75,6 +78,25 @@ def _enquiry_page(record, *, status=200, **forms):
         ),
         statuses=triage.STATUSES,
     ), status
+
+
+def _with_everything_shown(record):
+    """The enquiry with its photos, consents, notes and their authors, emails and bookings loaded
+    in a fixed number of queries however many there are. On the GET the audit entry's commit
+    has expired the record by now, so this is its reload too; its id is read from the identity
+    map, as record.id would reload it first."""
+    return db.session.scalars(
+        select(Enquiry)
+        .where(Enquiry.id == inspect(record).identity[0])
+        .options(
+            joinedload(Enquiry.assigned_practitioner),
+            selectinload(Enquiry.photos),
+            selectinload(Enquiry.consents),
+            selectinload(Enquiry.staff_notes).joinedload(Note.author),
+            selectinload(Enquiry.emails),
+            selectinload(Enquiry.bookings),
+        )
+    ).one()
 
 
 def _assignable(record):
