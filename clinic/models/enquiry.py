@@ -1,12 +1,15 @@
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
+from clinic.models.booking import search_index
 from clinic.models.types import UTCDateTime, utcnow
 
 
 class Enquiry(db.Model):
     __tablename__ = "enquiries"
+    # The inbox pages newest first, by (created_at, id), and searches by trigrams.
+    __table_args__ = (Index("ix_enquiries_created_at_id", "created_at", "id"), search_index("enquiries"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
