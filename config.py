@@ -29,6 +29,12 @@ def _list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def default_web_workers():
+    """gunicorn's rule of thumb, two workers per core plus one, capped: each worker
+    also runs threads, and a small server runs PostgreSQL and Redis beside them."""
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
 def _default_database_url():
     return f"sqlite:///{INSTANCE_DIR / 'clinic.sqlite3'}"
 
@@ -45,7 +51,9 @@ def database_url_from_env():
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url_from_env()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's message would otherwise quote the values
+    # of the failed statement (a patient's name, notes) into the error log.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _int("MAIL_PORT", 1025)
@@ -90,6 +98,18 @@ class Config:
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Short timeouts and a prefix for a Redis shared with other apps (the memory
+    # storage ignores these options).
+    RATELIMIT_STORAGE_OPTIONS = {
+        "key_prefix": "clinic-limits",
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+    }
+    # If Redis is unreachable each process counts in its own memory until it is
+    # back, checked with growing pauses: limits stay roughly in force and the
+    # forms keep working, instead of every rate-limited POST failing with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute;20 per hour")
 
@@ -100,6 +120,12 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 
     SEED_DEMO_ALLOWED = False
+
+    # How many proxies (nginx, a load balancer) append to X-Forwarded-For in front
+    # of the app; 0 when clients reach the app directly. See clinic.trust_proxy.
+    PROXY_TRUSTED_HOPS = _int("PROXY_TRUSTED_HOPS", 0)
+    # gunicorn.conf.py starts this many workers; check-deploy reads it too.
+    WEB_CONCURRENCY = _int("WEB_CONCURRENCY", default_web_workers())
 
     @classmethod
     def validate(cls):
@@ -122,7 +148,7 @@ class TestingConfig(Config):
     CLINIC_STAFF_EMAIL = ["reception@hairline-clinic.co.uk"]
     CLINIC_BASE_URL = "http://clinic.example.com"
     SEED_DEMO_ALLOWED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")  # never REDIS_URL
     # Cheap argon2id parameters keep the suite fast; production uses the defaults.
     PASSWORD_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
@@ -143,6 +169,8 @@ class ProductionConfig(Config):
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     STAFF_ADMIN_REQUIRE_2FA = _bool("STAFF_ADMIN_REQUIRE_2FA", default=True)
     PREFERRED_URL_SCHEME = "https"
+    # Production runs behind nginx on the same host (docs/deploy.md).
+    PROXY_TRUSTED_HOPS = _int("PROXY_TRUSTED_HOPS", 1)
 
     @classmethod
     def validate(cls):

@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic import booking, database, manage, public
 from clinic.admin import audit_routes, privacy_routes
@@ -11,6 +11,7 @@ from clinic.admin import routes as admin_routes
 from clinic.cli import register_commands
 from clinic.errors import register_errorhandlers
 from clinic.extensions import csrf, db, limiter, login_manager, mail, migrate
+from clinic.request_log import ClinicFlask, RequestIdFilter, register_request_log
 from clinic.security import register_security
 from clinic.staff import day as staff_day
 from clinic.staff import inbox as staff_inbox
@@ -26,7 +27,7 @@ def create_app(config_class=None, overrides=None):
         config_class = config_from_env()
     config_class.validate()
 
-    app = Flask(
+    app = ClinicFlask(
         __name__,
         template_folder="../templates",
         static_folder="../static",
@@ -37,14 +38,31 @@ def create_app(config_class=None, overrides=None):
         app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
 
+    configure_logging(app)
+    trust_proxy(app)
+    register_request_log(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
-    configure_logging(app)
     return app
+
+
+def trust_proxy(app):
+    """Take the client's address and scheme from the proxy's X-Forwarded-For and
+    -Proto, believing only the last PROXY_TRUSTED_HOPS entries: the ones our own
+    proxies appended. Anything a client put in front of them is ignored, so it
+    cannot dodge a rate limit or forge the address in the audit log.
+
+    X-Forwarded-Host and -Prefix are not trusted: nginx passes the Host header
+    through and serves the app at /, and a header we do not need is one a
+    misconfigured proxy could let a client set.
+    """
+    hops = app.config["PROXY_TRUSTED_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_extensions(app):
@@ -77,6 +95,16 @@ def register_blueprints(app):
         app.register_blueprint(blueprint)
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
+
+
 def configure_logging(app):
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """One line per record on standard error (systemd's journal keeps it), each
+    with the id of the request it belongs to, or "-" outside requests."""
+    if app.debug or app.testing:
+        return
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+        for handler in root.handlers:
+            handler.addFilter(RequestIdFilter())

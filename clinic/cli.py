@@ -1,4 +1,7 @@
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 
 import click
 from flask import current_app
@@ -17,10 +20,50 @@ outbox_cli = AppGroup("outbox", help="The queue of outgoing emails.")
 
 @outbox_cli.command("send")
 @click.option("--batch-size", default=50, show_default=True, help="Messages claimed at a time.")
-def outbox_send(batch_size):
-    """Send queued emails that are due, retrying failed attempts with backoff."""
-    sent, failed = outbox.send_due(limit=batch_size)
-    click.echo(f"outbox: {sent} sent, {failed} failed")
+@click.option("--watch", is_flag=True, help="Keep running: send what is due every --interval seconds.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between rounds with --watch.",
+)
+def outbox_send(batch_size, watch, interval):
+    """Send queued emails that are due, retrying failed attempts with backoff.
+
+    With --watch it runs until SIGTERM or Ctrl-C, finishing the batch under way
+    first; several watchers (on several hosts) never send one message twice.
+    """
+    if not watch:
+        sent, failed = outbox.send_due(limit=batch_size)
+        click.echo(f"outbox: {sent} sent, {failed} failed")
+        return
+    stop = threading.Event()
+    with _stopped_by_signals(stop):
+        click.echo(f"outbox: watching, every {interval:g}s")
+        outbox.watch(
+            stop,
+            interval,
+            limit=batch_size,
+            report=lambda sent, failed: click.echo(f"outbox: {sent} sent, {failed} failed"),
+        )
+    click.echo("outbox: stopped")
+
+
+@contextmanager
+def _stopped_by_signals(stop):
+    """SIGTERM (systemd stopping the service) and SIGINT set `stop` instead of
+    interrupting a send half-way through a batch."""
+
+    def request_stop(signum, frame):
+        stop.set()
+
+    previous = {number: signal.signal(number, request_stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @click.command("seed-demo")

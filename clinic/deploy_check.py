@@ -45,7 +45,20 @@ def warnings(app):
             f"MAIL_SERVER is {mail_server!r}: right only if this host runs a mail relay; "
             "otherwise patients get no emails."
         )
+    found += _rate_limit_storage(app.config)
     return found
+
+
+def _rate_limit_storage(config):
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    workers = config.get("WEB_CONCURRENCY") or 1
+    if storage.startswith("memory://") and workers > 1:
+        # A warning, not a problem: one worker on one host counts correctly in memory.
+        return [
+            f"REDIS_URL is not set: each of the {workers} web workers (and each host) counts rate "
+            f"limits on its own, so a client gets up to {workers} times the limits. Set REDIS_URL."
+        ]
+    return []
 
 
 def _secret_key(key):

@@ -16,6 +16,7 @@ from datetime import timedelta
 from flask import current_app, render_template
 from flask_mail import Message
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.extensions import db, mail
 from clinic.models import OutboxMessage
@@ -123,14 +124,37 @@ def deliver(messages):
     return sent, failed
 
 
-def send_due(limit=50):
-    """Send every message that is due, batch by batch. Returns (sent, failed)."""
+def send_due(limit=50, stop=None):
+    """Send every message that is due, batch by batch, until none is left or the
+    `stop` event is set between batches. Returns (sent, failed)."""
     total_sent = total_failed = 0
-    while batch := claim(limit=limit):
+    while not (stop and stop.is_set()) and (batch := claim(limit=limit)):
         sent, failed = deliver(batch)
         total_sent += sent
         total_failed += failed
     return total_sent, total_failed
+
+
+def watch(stop, interval, limit=50, report=None):
+    """Send due messages every `interval` seconds until `stop` (a threading.Event) is
+    set. A batch under way is finished first, so no message is left leased to a
+    sender that has gone. `report(sent, failed)` hears of each round that did something.
+    """
+    while not stop.is_set():
+        try:
+            sent, failed = send_due(limit=limit, stop=stop)
+        except SQLAlchemyError as error:
+            # The database restarting or failing over must not end the sender: the
+            # next round reconnects (pool_pre_ping). The error's text can quote
+            # statement values, so only its type is logged.
+            db.session.rollback()
+            log.warning("outbox watch: database error %s; retrying in %ss", type(error).__name__, interval)
+        else:
+            if (sent or failed) and report:
+                report(sent, failed)
+        finally:
+            db.session.remove()
+        stop.wait(interval)
 
 
 def send_now(messages):

@@ -15,6 +15,8 @@ STRONG_KEY = "kR8v2JmQ_4pWn7xZbT1cLs9dHfYg3uEaVo6iNq0rMw5"
 DEPLOYMENT_ENV = {
     "CLINIC_BASE_URL": "https://www.hairline-clinic.co.uk",
     "MAIL_SERVER": "smtp.hairline-clinic.co.uk",
+    # REDIS_URL; the storage connects lazily, so no Redis is needed here.
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -91,6 +93,23 @@ def test_a_local_mail_server_is_a_warning_not_a_problem(production_app):
 
     assert deploy_check.problems(production_app) == []
     assert len(deploy_check.warnings(production_app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("storage", "workers", "warned"),
+    [
+        ("memory://", 5, True),
+        ("memory://", 1, False),
+        ("redis://127.0.0.1:6379/0", 5, False),
+    ],
+)
+def test_in_memory_rate_limits_with_several_workers_are_a_warning(production_app, storage, workers, warned):
+    production_app.config.update(RATELIMIT_STORAGE_URI=storage, WEB_CONCURRENCY=workers)
+
+    warnings = deploy_check.warnings(production_app)
+
+    assert deploy_check.problems(production_app) == []
+    assert ["REDIS_URL is not set" in warning for warning in warnings] == ([True] if warned else [])
 
 
 def test_check_deploy_command_passes_a_safe_config(production_app):

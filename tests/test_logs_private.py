@@ -2,10 +2,11 @@
 
 A whole journey runs with every logger captured at DEBUG: a patient's enquiry
 and booking (with notes and photos), reception signing in, searching, reading
-and noting both, a failed sign-in, an admin creating an account, and emails
-that go out or, with the mail server down, fail and are retried. Then nothing
-the patient typed, no password, no SECRET_KEY and no manage token may appear
-in any log record's message or arguments.
+and noting both, inviting the patient to book (who opens the link), a failed
+sign-in, an admin creating an account, and emails that go out or, with the mail
+server down, fail and are retried. Then nothing the patient typed, no password,
+no SECRET_KEY and no manage or invitation token may appear in any log record's
+message or arguments, the one-line-per-request log included.
 """
 
 import io
@@ -107,6 +108,16 @@ def journey(app, client, schedule, staff, mail_sink):
     assert client.get(f"/staff/enquiries/{enquiry_id}").status_code == 200
     assert client.post(f"/staff/enquiries/{enquiry_id}/notes", data={"body": STAFF_NOTE}).status_code == 303
     assert client.post(f"/staff/enquiries/{enquiry_id}/invite").status_code == 303
+    invite_tokens = {
+        token
+        for received in mail_sink.messages
+        for token in re.findall(r"/book/invite/([A-Za-z0-9_.-]+)", received.text or "")
+    }
+    assert invite_tokens or app.config["MAIL_PORT"] != mail_sink.port
+    for token in invite_tokens:
+        secrets[f"invite token {token[:6]}"] = token
+        # The patient follows the invitation in another browser; opening it logs a request.
+        assert app.test_client().get(f"/book/invite/{token}").status_code == 302
     assert client.get(f"/staff/bookings/{booking_id}").status_code == 200
     assert client.post(f"/staff/bookings/{booking_id}/notes", data={"body": STAFF_NOTE}).status_code == 303
 
