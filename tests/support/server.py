@@ -27,6 +27,7 @@ class AppServer:
             "UPLOAD_FOLDER": str(upload_folder),
             **{key: str(value) for key, value in settings.items()},
         }
+        self.env = env
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -44,6 +45,17 @@ class AppServer:
             ],
             cwd=REPO,
             env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def flask(self, *args, **settings):
+        """Start `flask --app wsgi ARGS` with this server's environment, `settings` overriding it."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=REPO,
+            env={**self.env, **{key: str(value) for key, value in settings.items()}},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
