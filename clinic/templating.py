@@ -1,6 +1,6 @@
 """Globals and filters the templates share."""
 
-from clinic import choices, clinic_info, timefmt
+from clinic import choices, clinic_info, static_assets, timefmt
 from clinic.urls import site_url
 from clinic.validators import display_phone
 
@@ -20,6 +20,7 @@ def field_attrs(field, hint=None, **extra):
 
 
 def register_template_helpers(app):
+    static_assets.init_app(app)
     app.context_processor(clinic_info.as_template_context)
     app.jinja_env.globals.update(
         choice_label=choices.label, choices=choices, field_attrs=field_attrs, site_url=site_url

@@ -3,7 +3,7 @@ import logging
 from flask import Blueprint, redirect, render_template, session, url_for
 from sqlalchemy import select, text
 
-from clinic import consent
+from clinic import consent, page_cache
 from clinic.enquiries import submit_enquiry
 from clinic.extensions import db, limiter
 from clinic.models import MediaItem, Testimonial
@@ -17,17 +17,25 @@ log = logging.getLogger(__name__)
 THANKS_SESSION_KEY = "enquiry_reference"
 
 
+@bp.record_once
+def _set_up_page_cache(state):
+    page_cache.init_app(state.app)
+
+
 @bp.get("/")
+@page_cache.cached_page
 def index():
     return render_template("public/index.html")
 
 
 @bp.get("/smp")
+@page_cache.cached_page
 def smp():
     return render_template("public/smp.html")
 
 
 @bp.get("/testimonials")
+@page_cache.cached_page
 def testimonials():
     items = db.session.scalars(
         select(Testimonial).where(Testimonial.published).order_by(Testimonial.given_on.desc())
@@ -36,6 +44,7 @@ def testimonials():
 
 
 @bp.get("/media")
+@page_cache.cached_page
 def media():
     items = db.session.scalars(
         select(MediaItem).where(MediaItem.published).order_by(MediaItem.published_on.desc())
@@ -44,11 +53,13 @@ def media():
 
 
 @bp.get("/visit")
+@page_cache.cached_page
 def visit():
     return render_template("public/visit.html")
 
 
 @bp.get("/privacy")
+@page_cache.cached_page
 def privacy():
     return render_template("public/privacy.html")
 
