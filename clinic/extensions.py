@@ -1,5 +1,6 @@
 """Bare extension instances, bound to the app in create_app."""
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -23,4 +24,11 @@ migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _reading_is_not_limited():
+    """Every limit is on a form's POST; skipping the limiter for reads spares each page
+    view its bookkeeping, which was a third of a cached page's cost."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
 login_manager = LoginManager()

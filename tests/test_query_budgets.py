@@ -36,7 +36,7 @@ BUDGETS = {
     "/book/times": 4,
     "/book/times?date=": 4,
     "/book/slots": 4,
-    "/book/details": 7,  # the slot finder runs twice: is the time free, and is it still free
+    "/book/details": 4,  # the type, then the slot finder once: is the time still free
     "/booking/<token>": 4,  # the booking, its type, practitioner and photos
     "/staff/enquiries": 6,  # user, practitioners, counts, page, audit, user again
     "/staff/enquiries.csv": 5,  # user, practitioners, counts, audit, one streamed listing

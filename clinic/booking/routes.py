@@ -17,7 +17,7 @@ from flask import (
 )
 
 from clinic import consent
-from clinic.booking import invitations, service, waitlist
+from clinic.booking import invitations, service, slot_cache, waitlist
 from clinic.booking import selection as sel
 from clinic.booking.forms import BookingForm, WaitlistForm, practitioner_choices, type_choices
 from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
@@ -27,6 +27,11 @@ from clinic.ratelimits import booking_limit
 from clinic.timefmt import clock, format_start, parse_day, parse_start, to_local
 
 bp = Blueprint("booking", __name__)
+
+
+@bp.record_once
+def _set_up_slot_cache(state):
+    slot_cache.init_app(state.app)
 
 CONFIRMATION_KEY = "booking_token"
 WAITLIST_KEY = "waitlist_reference"
@@ -57,14 +62,22 @@ def times():
 
 @bp.get("/book/slots")
 def slots():
+    args = request.args
+    answer = slot_cache.cached((args.get("type"), args.get("practitioner"), args.get("date")), _slots_answer)
+    if answer is None:
+        return jsonify(error="Give an active consultation type, a practitioner or 'any', and a date."), 400
+    return jsonify(answer)
+
+
+def _slots_answer():
     selection = sel.selection_from(request.args)
     day = parse_day(request.args.get("date"))
     if selection is None or day is None:
-        return jsonify(error="Give an active consultation type, a practitioner or 'any', and a date."), 400
-    return jsonify(
-        date=day.isoformat(),
-        timezone=current_app.config["CLINIC_TIMEZONE"],
-        slots=[
+        return None
+    return {
+        "date": day.isoformat(),
+        "timezone": current_app.config["CLINIC_TIMEZONE"],
+        "slots": [
             {
                 "start": format_start(slot.start),
                 "end": format_start(slot.end),
@@ -73,7 +86,7 @@ def slots():
             }
             for slot in sel.slots_on(selection, day)
         ],
-    )
+    }
 
 
 @bp.route("/book/details", methods=["GET", "POST"])
@@ -99,7 +112,7 @@ def details():
                 "start": format_start(start),
             }
         )
-        return _details_page(form, selection, start)
+        return _details_page(form, selection, start, known_free=True)
 
     if not form.validate():
         return _details_page(form, selection, start, status=422)
@@ -133,8 +146,8 @@ def details():
     return redirect(url_for("booking.confirmed"), code=303)
 
 
-def _details_page(form, selection, start, *, status=200, taken=False):
-    still_free = not taken and sel.is_free(selection, start)
+def _details_page(form, selection, start, *, status=200, taken=False, known_free=False):
+    still_free = known_free or (not taken and sel.is_free(selection, start))
     alternatives = [] if still_free else sel.fresh_times(selection, start)
     return render_template(
         "booking/details.html",

@@ -1,0 +1,78 @@
+"""/book/slots answers are reused for a few seconds per worker, and forgotten on any write."""
+
+import time
+
+import pytest
+from sqlalchemy import insert
+
+from clinic.extensions import db
+from clinic.models import Closure
+from tests.conftest import local_start
+from tests.support.queries import counted_queries
+from tests.test_booking import details
+
+
+def slots_url(schedule):
+    day = schedule.day.isoformat()
+    return f"/book/slots?type={schedule.in_clinic}&practitioner={schedule.first}&date={day}"
+
+
+def times(client, schedule):
+    return [slot["time"] for slot in client.get(slots_url(schedule)).get_json()["slots"]]
+
+
+def test_a_repeated_question_is_answered_without_the_database(app, client, schedule):
+    first = client.get(slots_url(schedule)).get_json()
+
+    with counted_queries(app) as statements:
+        again = client.get(slots_url(schedule)).get_json()
+
+    assert again == first
+    assert statements == []
+
+
+def test_a_booking_made_in_this_worker_shows_at_once(client, schedule):
+    assert "10am" in times(client, schedule)
+
+    response = client.post(
+        "/book/details", data=details(schedule, local_start(schedule.day, 10), practitioner=schedule.first)
+    )
+
+    assert response.status_code == 303
+    assert "10am" not in times(client, schedule)
+
+
+def test_a_change_made_by_another_worker_shows_when_the_entry_expires(app, client, schedule, monkeypatch):
+    assert "10am" in times(client, schedule)
+    # Written outside this worker's ORM session, as another process would: nothing here hears of it.
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            insert(Closure.__table__).values(
+                practitioner_id=schedule.first,
+                starts_at=local_start(schedule.day, 8),
+                ends_at=local_start(schedule.day, 19),
+                reason="",
+            )
+        )
+
+    assert "10am" in times(client, schedule)
+
+    later = time.monotonic() + app.config["SLOTS_CACHE_SECONDS"] + 1
+    monkeypatch.setattr("clinic.booking.slot_cache.time.monotonic", lambda: later)
+    assert times(client, schedule) == []
+
+
+@pytest.mark.parametrize("query", ["", "type=999&practitioner=any&date=2027-01-04"])
+def test_questions_that_cannot_be_answered_are_refused_every_time(client, query):
+    assert client.get(f"/book/slots?{query}").status_code == 400
+    assert client.get(f"/book/slots?{query}").status_code == 400
+
+
+def test_with_the_cache_off_every_question_reaches_the_database(app, client, schedule):
+    app.config["SLOTS_CACHE_SECONDS"] = 0
+    client.get(slots_url(schedule))
+
+    with counted_queries(app) as statements:
+        client.get(slots_url(schedule))
+
+    assert statements
