@@ -17,9 +17,12 @@ import hashlib
 import time
 from dataclasses import dataclass
 from functools import wraps
+from http import HTTPStatus
 
 from flask import current_app, request, session
 from werkzeug.http import parse_etags, quote_etag
+
+from clinic import request_log, security
 
 EXTENSION_KEY = "page_cache"
 HTML = "text/html; charset=utf-8"
@@ -36,6 +39,7 @@ def init_app(app):
     # Off in development: edited templates would otherwise show up a minute late.
     app.config.setdefault("PAGE_CACHE_SECONDS", 0 if app.debug else 60)
     app.extensions[EXTENSION_KEY] = {}
+    app.wsgi_app = CachedPageServer(app.wsgi_app, app)
 
 
 def cached_page(view):
@@ -71,6 +75,12 @@ def _carries_session_cookie(app):
 
 
 def _response(app, page, now):
+    status, headers, body = _conditional(page, now, request.headers.get("If-None-Match"))
+    return app.response_class(body, status=status, headers=headers)
+
+
+def _conditional(page, now, if_none_match):
+    """(status, headers, body) for a cached page: a 304 when the browser has it already."""
     # Headers written out directly rather than through make_conditional() and the
     # cache_control accessors: on a cache hit they were most of the view's time.
     # max-age is what is left of the entry's life, so a browser or proxy never
@@ -78,8 +88,45 @@ def _response(app, page, now):
     headers = [
         ("ETag", quote_etag(page.etag)),
         ("Cache-Control", f"public, max-age={max(0, int(page.expires_at - now))}"),
+        # A shared cache must not hand this page to someone with a session cookie.
+        ("Vary", "Cookie"),
     ]
-    if_none_match = request.headers.get("If-None-Match")
     if if_none_match and parse_etags(if_none_match).contains_weak(page.etag):
-        return app.response_class(status=304, headers=headers)
-    return app.response_class(page.body, headers=[("Content-Type", HTML), *headers])
+        return 304, headers, b""
+    return 200, [("Content-Type", HTML), *headers], page.body
+
+
+class CachedPageServer:
+    """WSGI middleware answering a cookie-less GET for a page this worker holds,
+    before Flask runs at all.
+
+    Such a request could only get the stored page anyway: it has no session, so no
+    flash message, sign-in or CSRF token; it is a GET, which nothing rate-limits. What
+    the rest of the app adds to every response is added here too: the security
+    headers, a request id and the request's log line. Measured with the benchmark,
+    the Flask pipeline around a cached page cost twice what the page itself did.
+    """
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] != "GET" or "HTTP_COOKIE" in environ:
+            return self.wsgi_app(environ, start_response)
+        path = environ.get("PATH_INFO", "")
+        page = self.app.extensions[EXTENSION_KEY].get(path)
+        now = time.monotonic()
+        if page is None or page.expires_at <= now or self.app.config["PAGE_CACHE_SECONDS"] <= 0:
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        the_request_id = request_log.new_request_id(environ.get("HTTP_X_REQUEST_ID"))
+        status, headers, body = _conditional(page, now, environ.get("HTTP_IF_NONE_MATCH"))
+        headers += [
+            ("Content-Length", str(len(body))),
+            *security.default_headers(self.app.config).items(),
+            (request_log.REQUEST_ID_HEADER, the_request_id),
+        ]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        request_log.write_line("GET", path, status, (time.perf_counter() - started) * 1000, the_request_id)
+        return [body]

@@ -54,7 +54,7 @@ def register_request_log(app):
 
 
 def start_request():
-    g.request_id = _incoming_id() or uuid.uuid4().hex
+    g.request_id = new_request_id(request.headers.get(REQUEST_ID_HEADER))
     g.request_started = time.perf_counter()
 
 
@@ -62,22 +62,31 @@ def finish_request(response):
     response.headers[REQUEST_ID_HEADER] = request_id()
     started = g.get("request_started")
     duration_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    write_line(request.method, route(), response.status_code, duration_ms, request_id())
+    return response
+
+
+def write_line(method, rule, status, duration_ms, the_request_id):
     log.info(
         "method=%s route=%s status=%s duration_ms=%.1f",
-        request.method,
-        route(),
-        response.status_code,
+        method,
+        rule,
+        status,
         duration_ms,
-        extra={"request_id": request_id()},
+        extra={"request_id": the_request_id},
     )
-    return response
+
+
+def new_request_id(incoming):
+    """The proxy's id when it looks like one, or a fresh one."""
+    return incoming if incoming and SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
 def request_id():
     if not has_request_context():
         return NO_REQUEST
     if "request_id" not in g:
-        g.request_id = _incoming_id() or uuid.uuid4().hex
+        g.request_id = new_request_id(request.headers.get(REQUEST_ID_HEADER))
     return g.request_id
 
 
@@ -87,11 +96,6 @@ def route():
     path = TOKEN_PATH.sub(lambda match: f"/{match.group(1)}/<token>", request.path)
     # Percent-encoding keeps a decoded newline or space from splitting the line.
     return quote(path[:MAX_PATH_LOGGED], safe="/._-~<>")
-
-
-def _incoming_id():
-    value = request.headers.get(REQUEST_ID_HEADER, "")
-    return value if SANE_REQUEST_ID.fullmatch(value) else None
 
 
 class RequestIdFilter(logging.Filter):
