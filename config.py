@@ -121,6 +121,10 @@ class Config:
 
     SEED_DEMO_ALLOWED = False
 
+    # Each worker reuses rendered information pages, and /book/slots answers, this long.
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 60)
+    SLOTS_CACHE_SECONDS = _int("SLOTS_CACHE_SECONDS", 5)
+
     # How many proxies (nginx, a load balancer) append to X-Forwarded-For in front
     # of the app; 0 when clients reach the app directly. See clinic.trust_proxy.
     PROXY_TRUSTED_HOPS = _int("PROXY_TRUSTED_HOPS", 0)
@@ -135,6 +139,8 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = True
     SEED_DEMO_ALLOWED = True
+    # An edited template would otherwise show up a minute late.
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 0)
 
     @classmethod
     def validate(cls):

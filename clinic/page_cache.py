@@ -36,8 +36,7 @@ class CachedPage:
 
 
 def init_app(app):
-    # Off in development: edited templates would otherwise show up a minute late.
-    app.config.setdefault("PAGE_CACHE_SECONDS", 0 if app.debug else 60)
+    app.config.setdefault("PAGE_CACHE_SECONDS", 60)
     app.extensions[EXTENSION_KEY] = {}
     app.wsgi_app = CachedPageServer(app.wsgi_app, app)
 
