@@ -118,14 +118,22 @@ class CachedPageServer:
         now = time.monotonic()
         if page is None or page.expires_at <= now or self.app.config["PAGE_CACHE_SECONDS"] <= 0:
             return self.wsgi_app(environ, start_response)
-        started = time.perf_counter()
-        the_request_id = request_log.new_request_id(environ.get("HTTP_X_REQUEST_ID"))
         status, headers, body = _conditional(page, now, environ.get("HTTP_IF_NONE_MATCH"))
-        headers += [
-            ("Content-Length", str(len(body))),
-            *security.default_headers(self.app.config).items(),
-            (request_log.REQUEST_ID_HEADER, the_request_id),
-        ]
-        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
-        request_log.write_line("GET", path, status, (time.perf_counter() - started) * 1000, the_request_id)
-        return [body]
+        return answer_directly(self.app, environ, start_response, status, headers, body)
+
+
+def answer_directly(app, environ, start_response, status, headers, body):
+    """Finish a response made without Flask the way the app finishes every response:
+    the security headers, a request id, and the request's log line."""
+    started = time.perf_counter()
+    the_request_id = request_log.new_request_id(environ.get("HTTP_X_REQUEST_ID"))
+    headers = [
+        *headers,
+        ("Content-Length", str(len(body))),
+        *security.default_headers(app.config).items(),
+        (request_log.REQUEST_ID_HEADER, the_request_id),
+    ]
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+    path = environ.get("PATH_INFO", "")
+    request_log.write_line("GET", path, status, (time.perf_counter() - started) * 1000, the_request_id)
+    return [body]

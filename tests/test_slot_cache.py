@@ -76,3 +76,28 @@ def test_with_the_cache_off_every_question_reaches_the_database(app, client, sch
         client.get(slots_url(schedule))
 
     assert statements
+
+
+def test_a_hit_answered_before_flask_carries_what_flask_would_add(client, schedule, caplog):
+    caplog.set_level("INFO", logger="clinic.request_log")
+    computed = client.get(slots_url(schedule))
+    hit = client.get(slots_url(schedule), headers={"X-Request-ID": "proxy-id-7"})
+
+    assert hit.status_code == computed.status_code == 200
+    assert hit.data == computed.data
+    assert sorted(hit.headers.keys()) == sorted(computed.headers.keys())
+    for name, value in computed.headers.items():
+        if name != "X-Request-ID":
+            assert hit.headers[name] == value, name
+    last_line = [record for record in caplog.records if record.name == "clinic.request_log"][-1]
+    assert last_line.request_id == "proxy-id-7"
+    assert "route=/book/slots status=200" in last_line.getMessage()
+    assert schedule.day.isoformat() not in last_line.getMessage()
+
+
+def test_a_patient_mid_booking_gets_the_same_answer(client, schedule):
+    anonymous = client.get(slots_url(schedule)).data
+    with client.session_transaction() as session:
+        session["booking_started"] = True
+
+    assert client.get(slots_url(schedule)).data == anonymous

@@ -62,11 +62,15 @@ def times():
 
 @bp.get("/book/slots")
 def slots():
-    args = request.args
-    answer = slot_cache.cached((args.get("type"), args.get("practitioner"), args.get("date")), _slots_answer)
-    if answer is None:
+    body = slot_cache.cached(slot_cache.key_for(request.args), _slots_json)
+    if body is None:
         return jsonify(error="Give an active consultation type, a practitioner or 'any', and a date."), 400
-    return jsonify(answer)
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _slots_json():
+    answer = _slots_answer()
+    return None if answer is None else jsonify(answer).get_data()
 
 
 def _slots_answer():

@@ -16,6 +16,9 @@ import time
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Request
+
+from clinic import page_cache
 
 EXTENSION_KEY = "slot_cache"
 # Keys are only stored for valid questions (an active type, a practitioner, a
@@ -26,6 +29,11 @@ MAX_ENTRIES = 2000
 def init_app(app):
     app.config.setdefault("SLOTS_CACHE_SECONDS", 5)
     app.extensions[EXTENSION_KEY] = {}
+    app.wsgi_app = CachedSlotsServer(app.wsgi_app, app)
+
+
+def key_for(args):
+    return (args.get("type"), args.get("practitioner"), args.get("date"))
 
 
 def cached(key, compute):
@@ -51,3 +59,29 @@ def cached(key, compute):
 def _forget_after_a_write(session):
     if has_app_context():
         current_app.extensions.get(EXTENSION_KEY, {}).clear()
+
+
+class CachedSlotsServer:
+    """WSGI middleware answering /book/slots from this worker's entries before Flask runs.
+
+    The answer depends on nothing but the query string: not the session, not who is
+    signed in; and a GET is never rate-limited. Patients mid-booking carry a session
+    cookie, so unlike the page cache this does not wait for a cookie-less request.
+    """
+
+    PATH = "/book/slots"
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != self.PATH or environ["REQUEST_METHOD"] != "GET":
+            return self.wsgi_app(environ, start_response)
+        # Read the query string exactly as Flask would, so a key means the same question.
+        key = key_for(Request(environ).args)
+        entry = self.app.extensions[EXTENSION_KEY].get(key)
+        if entry is None or entry[0] <= time.monotonic() or self.app.config["SLOTS_CACHE_SECONDS"] <= 0:
+            return self.wsgi_app(environ, start_response)
+        headers = [("Content-Type", "application/json"), ("Vary", "Cookie")]
+        return page_cache.answer_directly(self.app, environ, start_response, 200, headers, entry[1])
