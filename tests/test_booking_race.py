@@ -1,6 +1,5 @@
 """Many patients submit the same slot at the same instant, through a real server."""
 
-import re
 import threading
 from functools import partial
 
@@ -14,7 +13,7 @@ from clinic.models import Booking, ConsultationType, Practitioner
 from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
-from tests.support.server import AppServer
+from tests.support.server import AppServer, filled_booking_form
 
 PATIENTS = 20
 
@@ -29,33 +28,16 @@ def server(app, database_url, mail_sink, tmp_path):
 
 
 def race(server, schedule, start, practitioner):
-    query = f"type={schedule.in_clinic}&practitioner={practitioner}&start={format_start(start)}"
-    sessions, tokens = [], []
-    for _ in range(PATIENTS):
-        session = requests.Session()
-        page = session.get(f"{server.url}/book/details?{query}", timeout=10).text
-        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1))
-        sessions.append(session)
+    choice = {"type": schedule.in_clinic, "practitioner": practitioner, "start": format_start(start)}
+    sessions = [requests.Session() for _ in range(PATIENTS)]
+    forms = [filled_booking_form(session, server.url, choice, n) for n, session in enumerate(sessions)]
     barrier = threading.Barrier(PATIENTS)
     statuses = [None] * PATIENTS
 
     def submit(number):
-        data = {
-            "csrf_token": tokens[number],
-            "type": schedule.in_clinic,
-            "practitioner": practitioner,
-            "start": format_start(start),
-            "full_name": f"Patient {number}",
-            "email": f"patient{number}@gmail.com",
-            "phone": "07911 123456",
-            "concern": "crown",
-            "pattern_stage": "not_sure",
-            "adult_confirmed": "y",
-            "health_consent": "y",
-        }
         barrier.wait()
         response = sessions[number].post(
-            f"{server.url}/book/details", data=data, allow_redirects=False, timeout=60
+            f"{server.url}/book/details", data=forms[number], allow_redirects=False, timeout=60
         )
         statuses[number] = (response.status_code, "just taken" in response.text)
 

@@ -23,7 +23,7 @@ from clinic.models import AuditEntry, Booking, OutboxMessage
 from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.support.databases import PostgresDatabases
-from tests.support.server import AppServer
+from tests.support.server import AppServer, csrf_token, filled_booking_form
 from tests.support.smtp_sink import free_port
 
 pytestmark = pytest.mark.multiserver
@@ -34,7 +34,6 @@ SLOT_HOURS = (9, 10, 11, 14, 15)
 PATIENTS_PER_SLOT = 4
 SIGN_IN_LIMIT = "5 per minute;30 per hour"
 BOOKED, TAKEN = (303, False), (409, True)
-CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -108,18 +107,7 @@ def race(servers, schedule, slots):
         (practitioner, start), server = patients[number]
         choice = {"type": schedule.in_clinic, "practitioner": practitioner, "start": format_start(start)}
         session = requests.Session()
-        page = session.get(f"{server.url}/book/details", params=choice, timeout=60)
-        data = {
-            **choice,
-            "csrf_token": CSRF_TOKEN.search(page.text).group(1),
-            "full_name": f"Patient {number}",
-            "email": f"patient{number}@gmail.com",
-            "phone": "07911 123456",
-            "concern": "crown",
-            "pattern_stage": "not_sure",
-            "adult_confirmed": "y",
-            "health_consent": "y",
-        }
+        data = filled_booking_form(session, server.url, choice, number)
         barrier.wait()
         response = session.post(f"{server.url}/book/details", data=data, allow_redirects=False, timeout=60)
         outcomes[number] = (response.status_code, "just taken" in response.text)
@@ -254,7 +242,7 @@ def failed_sign_ins(servers, email, attempts):
     """Wrong passwords sent alternately to each server; returns the statuses."""
     session = requests.Session()
     # One session and CSRF token serve both servers: they share the secret key.
-    token = CSRF_TOKEN.search(session.get(f"{servers[0].url}/staff/login", timeout=30).text).group(1)
+    token = csrf_token(session.get(f"{servers[0].url}/staff/login", timeout=30).text)
     return [
         session.post(
             f"{servers[attempt % 2].url}/staff/login",

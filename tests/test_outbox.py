@@ -145,7 +145,8 @@ def queue_test_email(number):
     )
 
 
-def send_in_subprocess(database_url, mail_port):
+def send_in_subprocess(database_url, mail_port, *options):
+    """`flask outbox send` with these options in its own process, as cron or systemd runs it."""
     env = {
         **os.environ,
         "CLINIC_ENV": "testing",
@@ -154,7 +155,7 @@ def send_in_subprocess(database_url, mail_port):
         "MAIL_PORT": str(mail_port),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "send", "--batch-size", "3"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "send", *options],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -171,7 +172,7 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(app, mail_sink, d
         db.session.commit()
     mail_sink.handler.delay = 0.05  # keeps both senders busy at the same time
 
-    senders = [send_in_subprocess(database_url, mail_sink.port) for _ in range(2)]
+    senders = [send_in_subprocess(database_url, mail_sink.port, "--batch-size", "3") for _ in range(2)]
     outputs = [sender.communicate(timeout=120) for sender in senders]
 
     assert [sender.returncode for sender in senders] == [0, 0], outputs

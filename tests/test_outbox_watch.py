@@ -1,10 +1,7 @@
 """`flask outbox send --watch`: the long-running sender that systemd keeps up."""
 
 import logging
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -14,25 +11,11 @@ from sqlalchemy.exc import OperationalError
 from clinic import outbox
 from clinic.extensions import db
 from clinic.models import OutboxMessage
-from tests.test_outbox import REPO, queue_test_email
+from tests.test_outbox import queue_test_email, send_in_subprocess
 
 
 def start_watcher(database_url, mail_port, *options):
-    env = {
-        **os.environ,
-        "CLINIC_ENV": "testing",
-        "DATABASE_URL": database_url,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(mail_port),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "send", "--watch", *options],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return send_in_subprocess(database_url, mail_port, "--watch", *options)
 
 
 def queue(app, numbers):

@@ -1,6 +1,7 @@
 """The app under gunicorn on a loopback port, for tests that need a real server."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -9,6 +10,29 @@ from pathlib import Path
 import requests
 
 from tests.support.smtp_sink import free_port
+
+CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(page):
+    return CSRF_TOKEN.search(page).group(1)
+
+
+def filled_booking_form(session, base_url, choice, number):
+    """Open the details page for `choice` (type, practitioner, start) in this session, and
+    return the form as patient `number` sends it, CSRF token included."""
+    page = session.get(f"{base_url}/book/details", params=choice, timeout=60).text
+    return {
+        **choice,
+        "csrf_token": csrf_token(page),
+        "full_name": f"Patient {number}",
+        "email": f"patient{number}@gmail.com",
+        "phone": "07911 123456",
+        "concern": "crown",
+        "pattern_stage": "not_sure",
+        "adult_confirmed": "y",
+        "health_consent": "y",
+    }
 
 REPO = Path(__file__).resolve().parents[2]
 
