@@ -90,7 +90,7 @@ def waitlist_joined(entry):
 
 
 def waitlist_offer(entry, slot_start, practitioner, consultation_type):
-    return queue_email(
+    message = queue_email(
         "waitlist_offer",
         [entry.email],
         "A consultation time has become free",
@@ -102,6 +102,9 @@ def waitlist_offer(entry, slot_start, practitioner, consultation_type):
         claim_url=site_url("manage.claim_offer", token=offer_token(entry, slot_start, practitioner.id)),
         hours=current_app.config["WAITLIST_OFFER_HOURS"],
     )
+    # What the offer offers, so that a sender can tell when the time has gone.
+    message.offer_start, message.offer_practitioner_id = slot_start, practitioner.id
+    return message
 
 
 def _to_patient(booking, template, subject, *, with_calendar=False, cancelled=False, **context):

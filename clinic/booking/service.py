@@ -34,6 +34,14 @@ class ChangeNotAllowed(Exception):
     """The booking can no longer be changed this way; str() says why, for the patient."""
 
 
+class AlreadySubmitted(Exception):
+    """This form was submitted before (a double click): `booking` is what it made."""
+
+    def __init__(self, booking):
+        super().__init__(booking.reference)
+        self.booking = booking
+
+
 def book(
     consultation_type,
     start,
@@ -45,25 +53,42 @@ def book(
     source="web",
     on_booked=None,
     enquiry_id=None,
+    submission_key=None,
 ):
     """Book `start` (aware UTC) with the practitioner, or any free one when None.
 
     details: the Booking's patient fields, validated. consents: ConsentText items
     agreed to. uploads: (label, ProcessedPhoto) pairs. on_booked(booking) runs
     inside the same transaction. enquiry_id: the enquiry this booking answers,
-    marked booked with it. Returns (booking, emails), committed, or raises
-    SlotTaken with nothing saved.
+    marked booked with it. submission_key: the form's one-time key; if a booking
+    was already made with it, AlreadySubmitted names that booking and nothing new
+    is saved or sent. Returns (booking, emails), committed, or raises SlotTaken
+    with nothing saved.
     """
     with photos.stored(uploads, current_app.config["UPLOAD_FOLDER"]) as saved:
         return _book_locked(
-            consultation_type, start, practitioner_id, details, consents, saved, source, on_booked, enquiry_id
+            consultation_type,
+            start,
+            practitioner_id,
+            details,
+            consents,
+            saved,
+            source,
+            on_booked,
+            enquiry_id,
+            submission_key,
         )
 
 
 def _book_locked(
-    consultation_type, start, practitioner_id, details, consents, stored, source, on_booked, enquiry_id
+    consultation_type, start, practitioner_id, details, consents, stored, source, on_booked, enquiry_id, key
 ):
     candidates = _lock_candidates(practitioner_id)
+    # Checked under the lock: an identical submission waits for this one and then finds it.
+    earlier = key and db.session.scalar(select(Booking).where(Booking.submission_key == key))
+    if earlier:
+        db.session.rollback()
+        raise AlreadySubmitted(earlier)
     free = free_practitioners_at(consultation_type, start, practitioner_id)
     if not free or not candidates:
         db.session.rollback()
@@ -75,6 +100,8 @@ def _book_locked(
         practitioner_id=_least_busy(free, start),
         source=source,
         enquiry_id=enquiry_id,
+        submission_key=key or None,
+        confirmed_at=utcnow(),
         **details,
     )
     _place(booking, consultation_type, start)
@@ -91,14 +118,12 @@ def _book_locked(
     return booking, emails
 
 
-def move(booking, start, practitioner_id, *, by_staff=False):
+def move(booking, start, practitioner_id, *, by_staff=False, on_moved=None):
     """Move a live booking to another free slot; the old manage link stops working
     and the time it leaves is offered to the waiting list. Staff are not held
-    to the patients' notice period."""
-    _require_changeable(booking, "moved", by_staff)
-    _lock_candidates(practitioner_id)
-    db.session.refresh(booking)
-    _require_changeable(booking, "moved", by_staff)
+    to the patients' notice period. on_moved(booking) runs inside the same
+    transaction (the staff audit entry). Returns the emails to send."""
+    _lock_and_recheck(booking, "moved", by_staff, _lock_candidates(practitioner_id, lock=False))
     consultation_type = booking.type
     free = free_practitioners_at(consultation_type, start, practitioner_id, exclude_booking_id=booking.id)
     if not free:
@@ -109,21 +134,33 @@ def move(booking, start, practitioner_id, *, by_staff=False):
         booking.practitioner_id = _least_busy(free, start)
     _place(booking, consultation_type, start)
     booking.token_version += 1
+    booking.calendar_sequence += 1
+    booking.confirmed_at = utcnow()
     booking.reminder_queued_at = None
     _flush_or_taken()
+    if on_moved is not None:
+        on_moved(booking)
     emails = notifications.booking_moved(booking, previous_start)
     emails += offer_freed_slot(consultation_type, previous_start, previous_practitioner)
     db.session.commit()
     return emails
 
 
-def cancel(booking, *, by_staff=False):
+def cancel(booking, *, by_staff=False, on_cancelled=None):
     """Cancel a live booking; offers the time to the waiting list. Patients only
-    outside the notice period; staff at any time before the appointment."""
-    _require_changeable(booking, "cancelled", by_staff)
+    outside the notice period; staff at any time before the appointment.
+
+    The booking is locked and checked again first, so of two identical requests
+    (a double click) one cancels and the other raises ChangeNotAllowed, with one
+    set of emails and, through on_cancelled(booking), one audit entry.
+    """
+    _lock_and_recheck(booking, "cancelled", by_staff)
     booking.status = CANCELLED
     booking.cancelled_at = utcnow()
     booking.token_version += 1
+    booking.calendar_sequence += 1
+    if on_cancelled is not None:
+        on_cancelled(booking)
     emails = notifications.booking_cancelled(booking)
     emails += offer_freed_slot(booking.type, booking.starts_at, booking.practitioner)
     db.session.commit()
@@ -139,15 +176,27 @@ def _answer_enquiry(enquiry, booking):
             photo.booking_id = booking.id
 
 
-def record_outcome(booking, outcome):
-    """Attended or no-show, once the appointment has started; staff only."""
+def record_outcome(booking, outcome, *, on_recorded=None):
+    """Attended or no-show, once the appointment has started; staff only. Locked and
+    checked again, so two clicks record it once; on_recorded(booking) runs in the
+    same transaction and only when the outcome changed."""
     if outcome not in (ATTENDED, NO_SHOW):
         raise ValueError(f"not an outcome: {outcome}")
-    if booking.status in (CANCELLED,):
+    _lock_for_change(booking)
+    if booking.status == CANCELLED:
+        db.session.rollback()
         raise ChangeNotAllowed("A cancelled booking has no outcome to record.")
     if booking.starts_at > utcnow():
+        db.session.rollback()
         raise ChangeNotAllowed("You can record whether the patient came once the appointment has started.")
+    if booking.status == outcome:
+        db.session.rollback()
+        return False
     booking.status = outcome
+    if on_recorded is not None:
+        on_recorded(booking)
+    db.session.commit()
+    return True
 
 
 def change_refusal(booking, change="changed", by_staff=False):
@@ -175,13 +224,31 @@ def _require_changeable(booking, change, by_staff=False):
         raise ChangeNotAllowed(refusal)
 
 
-def _lock_candidates(practitioner_id):
+def _lock_candidates(practitioner_id, *, lock=True):
+    """The practitioners a booking may go to (one, or every active one for "any"), locked."""
     if practitioner_id is not None:
         ids = [practitioner_id]
     else:
         ids = db.session.scalars(select(Practitioner.id).where(Practitioner.active)).all()
-    begin_locked_write(db.session, ids)
+    if lock:
+        begin_locked_write(db.session, ids)
     return ids
+
+
+def _lock_for_change(booking, practitioner_ids=()):
+    """Lock the booking (and, for a move, the practitioners it may go to), then read it
+    again: what the request saw may have been changed by another meanwhile."""
+    begin_locked_write(db.session, practitioner_ids, [booking.id])
+    db.session.refresh(booking)
+
+
+def _lock_and_recheck(booking, change, by_staff, practitioner_ids=()):
+    _require_changeable(booking, change, by_staff)
+    _lock_for_change(booking, practitioner_ids)
+    refusal = change_refusal(booking, change, by_staff)
+    if refusal:
+        db.session.rollback()
+        raise ChangeNotAllowed(refusal)
 
 
 def _place(booking, consultation_type, start):

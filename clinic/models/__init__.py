@@ -2,7 +2,7 @@ from clinic.models.booking import Booking, Photo, WaitlistEntry
 from clinic.models.content import MediaItem, Testimonial
 from clinic.models.enquiry import ConsentRecord, Enquiry
 from clinic.models.outbox import OutboxMessage
-from clinic.models.scheduling import Closure, ConsultationType, Practitioner, WorkingHours
+from clinic.models.scheduling import Closure, ConsultationType, HolidayOpening, Practitioner, WorkingHours
 from clinic.models.staff import AuditEntry, Note, StaffUser
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "ConsentRecord",
     "ConsultationType",
     "Enquiry",
+    "HolidayOpening",
     "MediaItem",
     "OutboxMessage",
     "Photo",

@@ -67,6 +67,15 @@ class Booking(db.Model):
         ForeignKey("enquiries.id", ondelete="SET NULL"), index=True
     )
     reminder_queued_at = mapped_column(UTCDateTime)
+    # When the patient was last sent this time (booked or moved): a reminder due
+    # within a day of it would only repeat the confirmation.
+    confirmed_at = mapped_column(UTCDateTime)
+    # The calendar event's SEQUENCE: 0 when booked, one more on every change the
+    # patient's calendar must take (RFC 5545).
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The random key of the form that made it, so a double-clicked submit books once.
+    submission_key: Mapped[str | None] = mapped_column(String(43), unique=True, index=True)
+    video_link: Mapped[str | None] = mapped_column(String(500))
 
     full_name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), index=True)

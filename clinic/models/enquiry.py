@@ -26,6 +26,8 @@ class Enquiry(db.Model):
     heard_from: Mapped[str | None] = mapped_column(String(20))
     marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     assigned_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"), index=True)
+    # The random key of the form that made it, so a double-clicked submit saves once.
+    submission_key: Mapped[str | None] = mapped_column(String(43), unique=True, index=True)
 
     consents = relationship("ConsentRecord", back_populates="enquiry", cascade="all, delete-orphan")
     emails = relationship("OutboxMessage", back_populates="enquiry")

@@ -8,8 +8,9 @@ from clinic.models.types import UTCDateTime, utcnow
 class OutboxMessage(db.Model):
     """An email committed with the record that caused it, sent afterwards.
 
-    status: queued (waiting, possibly after failed attempts), sent, or failed
-    (gave up after the maximum number of attempts).
+    status: queued (waiting, possibly after failed attempts), sent, failed
+    (gave up after the maximum number of attempts), or withdrawn (no longer true
+    when it was due, e.g. a reminder for a booking since cancelled; never sent).
     """
 
     __tablename__ = "outbox_messages"
@@ -30,11 +31,25 @@ class OutboxMessage(db.Model):
     next_attempt_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     locked_until = mapped_column(UTCDateTime)
     sent_at = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    # Further headers as a JSON object, e.g. Auto-Submitted and List-Unsubscribe.
+    extra_headers: Mapped[str | None] = mapped_column(Text)
 
     enquiry_id: Mapped[int | None] = mapped_column(
         ForeignKey("enquiries.id", ondelete="SET NULL"), index=True
     )
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
+    # What the message says was true when it was queued, so that a sender can tell a
+    # stale message: the booking's calendar sequence, or the time a waiting-list offer offers.
+    booking_sequence: Mapped[int | None] = mapped_column(Integer)
+    waitlist_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("waitlist_entries.id", ondelete="SET NULL"), index=True
+    )
+    offer_start = mapped_column(UTCDateTime)
+    offer_practitioner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practitioners.id", ondelete="SET NULL")
+    )
     # One optional attachment is all the clinic sends: the booking's calendar file.
     attachment_name: Mapped[str | None] = mapped_column(String(100))
     attachment_type: Mapped[str | None] = mapped_column(String(100))

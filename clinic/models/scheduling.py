@@ -1,10 +1,10 @@
-from datetime import time
+from datetime import date, time
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, Time
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
-from clinic.models.types import UTCDateTime
+from clinic.models.types import UTCDateTime, utcnow
 
 IN_CLINIC, VIDEO = "in_clinic", "video"
 
@@ -33,6 +33,8 @@ class Practitioner(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     bio: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A fixed video meeting link of the practitioner's own; it wins over a new room per booking.
+    meeting_link: Mapped[str | None] = mapped_column(String(500))
 
     hours = relationship(
         "WorkingHours",
@@ -77,3 +79,13 @@ class Closure(db.Model):
     reason: Mapped[str] = mapped_column(String(120), default="")
 
     practitioner = relationship("Practitioner")
+
+
+class HolidayOpening(db.Model):
+    """A bank holiday on which the clinic opens after all; every other one is closed."""
+
+    __tablename__ = "holiday_openings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -90,22 +90,23 @@ def book_for_enquiry(enquiry, consultation_type, start, practitioner_id, phone):
 
 def move_booking(booking, start, practitioner_id):
     """Staff may move a booking inside the patients' notice period. Raises SlotTaken or ChangeNotAllowed."""
-    emails = service.move(booking, start, practitioner_id, by_staff=True)
-    # The move took its own locked transaction, which must start clean; the entry follows it.
-    audit.record_now("moved booking", booking, f"moved booking to {when(start)}")
-    return emails
+
+    def audit_move(moved):
+        audit.record("moved booking", moved, f"moved booking to {when(start)}")
+
+    return service.move(booking, start, practitioner_id, by_staff=True, on_moved=audit_move)
 
 
 def cancel_booking(booking):
-    refusal = service.change_refusal(booking, "cancelled", by_staff=True)
-    if refusal:
-        raise service.ChangeNotAllowed(refusal)
-    audit.record("cancelled booking", booking, "cancelled booking")
-    return service.cancel(booking, by_staff=True)
+    """Raises ChangeNotAllowed if it is no longer live (another click or person got there first)."""
+    return service.cancel(
+        booking,
+        by_staff=True,
+        on_cancelled=lambda done: audit.record("cancelled booking", done, "cancelled booking"),
+    )
 
 
 def record_outcome(booking, outcome):
     """Attended or no-show, once the appointment has started; raises ChangeNotAllowed before then."""
-    service.record_outcome(booking, outcome)
-    audit.record(f"recorded {outcome.replace('_', '-')}", booking, f"recorded {outcome.replace('_', '-')}")
-    db.session.commit()
+    action = f"recorded {outcome.replace('_', '-')}"
+    service.record_outcome(booking, outcome, on_recorded=lambda done: audit.record(action, done, action))
