@@ -7,29 +7,78 @@ senders (web workers, `flask outbox send` on several hosts) never claim the same
 message twice and never wait on each other.
 """
 
+import json
 import logging
-import socket
+import smtplib
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app, render_template
-from flask_mail import Message
-from sqlalchemy import or_, select, update
+from flask_mail import Connection, Message
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic.extensions import db, mail
+from clinic import clinic_info, outbox_checks
+from clinic.extensions import db
 from clinic.models import OutboxMessage
 from clinic.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
-QUEUED, SENT, FAILED = "queued", "sent", "failed"
+QUEUED, SENT, FAILED, WITHDRAWN = "queued", "sent", "failed", "withdrawn"
 MAX_ERROR_LENGTH = 500
 
 
-def queue_email(kind, recipients, subject, template, *, attachment=None, **context):
-    """Add an email to the current transaction; the caller commits it.
+# Every email the clinic sends is automatic: out-of-office and other auto-replies
+# must not answer it (RFC 3834; Exchange reads the second header), so a patient
+# never hears reception's holiday notice, nor the clinic a patient's.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
+def email_patient(kind, address, subject, template, *, headers=None, **context):
+    """Queue an email to a patient: a reply reaches the clinic (CLINIC_REPLY_TO),
+    although it is sent from a no-reply address."""
+    return queue_email(
+        kind,
+        [address],
+        subject,
+        template,
+        reply_to=current_app.config["CLINIC_REPLY_TO"] or clinic_info.EMAIL,
+        headers=AUTOMATIC_HEADERS | (headers or {}),
+        **context,
+    )
+
+
+def email_staff(kind, subject, template, *, patient_email, **context):
+    """Queue a notice to the clinic's staff (CLINIC_STAFF_EMAIL): replying to it
+    answers the patient it is about."""
+    return queue_email(
+        kind,
+        current_app.config["CLINIC_STAFF_EMAIL"],
+        subject,
+        template,
+        reply_to=patient_email,
+        headers=AUTOMATIC_HEADERS,
+        **context,
+    )
+
+
+def unsubscribe_headers(url):
+    """RFC 8058 one-click unsubscribe: the mail provider's button POSTs
+    List-Unsubscribe=One-Click to `url`, without cookies or a CSRF token."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def is_one_click_unsubscribe(form):
+    """Whether a POSTed form is a mail provider's RFC 8058 one-click unsubscribe."""
+    return form.get("List-Unsubscribe") == "One-Click"
+
+
+def queue_email(
+    kind, recipients, subject, template, *, reply_to=None, headers=None, attachment=None, **context
+):
+    """Add an email to the current transaction; the caller commits it. Notifications
+    use email_patient or email_staff, which choose the headers for their audience.
 
     attachment: optional (file name, content type, text).
     """
@@ -49,6 +98,8 @@ def queue_email(kind, recipients, subject, template, *, attachment=None, **conte
         attachment_name=attachment_name,
         attachment_type=attachment_type,
         attachment_data=attachment_data,
+        reply_to=reply_to,
+        extra_headers=json.dumps(headers) if headers else None,
     )
     db.session.add(message)
     return message
@@ -101,12 +152,17 @@ def claim(limit=50, ids=None):
 
 
 def deliver(messages):
-    """Send claimed messages; record each outcome. Returns (sent, failed) counts."""
+    """Send claimed messages; record each outcome. Returns (sent, failed) counts.
+
+    Each is checked first against what is true now: one that is no longer true is
+    withdrawn rather than sent (see clinic.outbox_checks)."""
     sent = failed = 0
+    messages = [message for message in messages if not withdraw_if_stale(message)]
+    db.session.commit()
     if not messages:
         return sent, failed
     try:
-        with _smtp_timeout(), mail.connect() as connection:
+        with _TimedConnection(current_app.extensions["mail"]) as connection:
             for message in messages:
                 try:
                     connection.send(_as_mail_message(message))
@@ -124,6 +180,28 @@ def deliver(messages):
                 failed += 1
         db.session.commit()
     return sent, failed
+
+
+def withdraw_if_stale(message):
+    """Withdraw a queued message that no longer holds, with the reason; True if it was."""
+    if message.status != QUEUED:
+        return False
+    reason = outbox_checks.stale_reason(message)
+    if reason is None:
+        return False
+    message.status = WITHDRAWN
+    message.withdrawn_reason = reason
+    message.locked_until = None
+    log.info("outbox message %s (%s) withdrawn: %s", message.id, message.kind, reason)
+    return True
+
+
+def withdraw_stale_about(booking):
+    """After a change to `booking`: withdraw its queued emails that it made untrue, at once,
+    so the record shows them as withdrawn rather than waiting for the next send."""
+    about = OutboxMessage.booking_id == booking.id
+    for message in db.session.scalars(select(OutboxMessage).where(about, OutboxMessage.status == QUEUED)):
+        withdraw_if_stale(message)
 
 
 def send_due(limit=50, stop=None):
@@ -164,12 +242,19 @@ def send_now(messages):
     return deliver(claim(ids=[message.id for message in messages]))
 
 
+def failed_count():
+    """Emails given up on after OUTBOX_MAX_ATTEMPTS, for the admin overview."""
+    return db.session.scalar(select(func.count()).where(OutboxMessage.status == FAILED))
+
+
 def _as_mail_message(message):
     mail_message = Message(
         subject=message.subject,
         recipients=message.recipient_list,
         body=message.body_text,
         html=message.body_html,
+        reply_to=message.reply_to,
+        extra_headers=json.loads(message.extra_headers) if message.extra_headers else None,
     )
     mail_message.msgId = message.message_id
     if message.attachment_name:
@@ -191,26 +276,41 @@ def _record_failure(message, error):
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
     message.locked_until = None
+    # Only ids, the kind and the error's type are logged: an error's text can quote
+    # recipients, and a subject can name the patient.
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = FAILED
+        log.error(
+            "outbox message %s (%s) failed for good after %s attempts: %s",
+            message.id,
+            message.kind,
+            message.attempts,
+            type(error).__name__,
+        )
     else:
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-    log.warning(
-        "outbox message %s (%s) attempt %s failed: %s",
-        message.id,
-        message.kind,
-        message.attempts,
-        type(error).__name__,
-    )
+        log.warning(
+            "outbox message %s (%s) attempt %s failed: %s",
+            message.id,
+            message.kind,
+            message.attempts,
+            type(error).__name__,
+        )
 
 
-@contextmanager
-def _smtp_timeout():
-    # Flask-Mail opens smtplib connections without a timeout; a mail server that
-    # accepts and then hangs would otherwise hold a web worker for minutes.
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT"])
-    try:
-        yield
-    finally:
-        socket.setdefaulttimeout(previous)
+class _TimedConnection(Connection):
+    """Flask-Mail's connection with MAIL_TIMEOUT on its own socket. Flask-Mail opens
+    smtplib connections without a timeout, so a mail server that accepts and then
+    hangs would hold a web worker for minutes; socket.setdefaulttimeout would
+    change every other thread's sockets too (gunicorn gthread workers)."""
+
+    def configure_host(self):
+        state = self.mail
+        smtp = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp(state.server, state.port, timeout=current_app.config["MAIL_TIMEOUT"])
+        host.set_debuglevel(int(state.debug))
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host

@@ -6,8 +6,10 @@ Flask finishes - views, redirects, error pages (404, 429, 500), static files,
 JSON, CSV and photos alike.
 """
 
+from functools import wraps
+
 import click
-from flask import current_app
+from flask import current_app, make_response
 from flask.cli import with_appcontext
 
 from clinic import deploy_check
@@ -33,6 +35,28 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+# Pages whose URL is the patient's key (manage, offer, invitation and unsubscribe
+# links, calendar downloads): kept by no cache, listed by no search engine, and
+# their address sent to no other site, not even our own pages.
+PRIVATE_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def private_page(view):
+    """Mark every response of `view`, error pages included, with PRIVATE_PAGE_HEADERS."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers.update(PRIVATE_PAGE_HEADERS)
+        return response
+
+    return wrapped
 
 
 def register_security(app):

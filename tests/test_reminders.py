@@ -130,13 +130,24 @@ def free_slot_from(client, where, hours_ahead):
     raise AssertionError(f"no free slot {hours_ahead} hours ahead")
 
 
+def confirmed_hours_ago(app, booking_id, hours):
+    """As if the patient had been sent the booking's time `hours` ago."""
+    with app.app_context():
+        db.session.get(Booking, booking_id).confirmed_at = utcnow() - timedelta(hours=hours)
+        db.session.commit()
+
+
 def long_date(day: date):
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-@pytest.mark.parametrize("moved_to_hours, reminded_again", [(40, True), (60, False)])
+@pytest.mark.parametrize(
+    "moved_to_hours, hours_since_move, reminded_again",
+    [(40, 25, True), (60, 25, False), (40, 0, False)],
+    ids=["due-again", "not-yet-due", "move-confirmation-is-fresh"],
+)
 def test_a_moved_booking_is_reminded_for_its_new_time(
-    app, runner, client, around_the_clock, mail_sink, moved_to_hours, reminded_again
+    app, runner, client, around_the_clock, mail_sink, moved_to_hours, hours_since_move, reminded_again
 ):
     first_start = half_past(30)
     booking_id, token = place(app, around_the_clock.type, around_the_clock.practitioner, first_start)
@@ -149,6 +160,7 @@ def test_a_moved_booking_is_reminded_for_its_new_time(
         f"/booking/{token}/move/confirm",
         data={"start": format_start(new_start), "practitioner": around_the_clock.practitioner},
     )
+    confirmed_hours_ago(app, booking_id, hours_since_move)
     output = send_reminders(runner)
 
     assert moved.status_code == 303

@@ -387,16 +387,23 @@ def test_the_second_claim_finds_the_time_gone(app, client, two_offers, mail_sink
     assert mail_sink.messages == []
 
 
-def test_an_offer_cannot_be_claimed_twice(app, client, two_offers):
+def test_an_offer_claimed_twice_books_once_and_both_clicks_see_the_booking(
+    app, client, two_offers, mail_sink
+):
     link = two_offers["priya.shah@gmail.com"]
-    client.post(link)
+    first = client.post(link)
+    mail_sink.reset()
 
     again = client.post(link)
 
-    assert again.status_code == 404
-    assert "no longer open" in again.get_data(as_text=True)
-    assert client.get(link).status_code == 404
-    assert len(live_bookings(app)) == 1
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"] == "/book/confirmed"
+    [booking] = live_bookings(app)
+    assert booking.reference in client.get("/book/confirmed").get_data(as_text=True)
+    assert mail_sink.messages == []
+    opened = client.get(link)
+    assert opened.status_code == 404
+    assert "no longer open" in opened.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from clinic import choices, patient_fields
 from clinic.photo_fields import PhotoFields
+from clinic.submission_keys import SubmissionKeyField
 
 ANY = "any"
 
@@ -59,7 +60,7 @@ class PatientDetails:
         return bool(self.website.data)
 
 
-class BookingForm(PhotoFields, PatientDetails, FlaskForm):
+class BookingForm(SubmissionKeyField, PhotoFields, PatientDetails, FlaskForm):
     type = HiddenField()
     practitioner = HiddenField()
     start = HiddenField()

@@ -31,6 +31,11 @@ def enquiry_for_token(token):
     enquiry = db.session.scalar(select(Enquiry).where(Enquiry.reference == reference))
     if enquiry is None:
         raise LinkNotValid("This invitation is no longer open.")
+    if any(booking.is_live for booking in enquiry.bookings):
+        raise LinkNotValid(
+            "You have already booked with this invitation. Our confirmation email has a link "
+            "to view, move or cancel your consultation."
+        )
     return enquiry
 
 

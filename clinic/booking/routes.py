@@ -24,6 +24,8 @@ from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
 from clinic.extensions import limiter
 from clinic.outbox import send_now
 from clinic.ratelimits import booking_limit
+from clinic.security import private_page
+from clinic.submission_keys import AlreadySubmitted
 from clinic.timefmt import clock, format_start, parse_day, parse_start, to_local
 
 bp = Blueprint("booking", __name__)
@@ -32,6 +34,7 @@ bp = Blueprint("booking", __name__)
 @bp.record_once
 def _set_up_slot_cache(state):
     slot_cache.init_app(state.app)
+
 
 CONFIRMATION_KEY = "booking_token"
 WAITLIST_KEY = "waitlist_reference"
@@ -141,7 +144,10 @@ def details():
             consents=agreed,
             uploads=form.processed_photos,
             enquiry_id=invitations.enquiry_id_for(form.email.data),
+            submission_key=form.submission_key_value(),
         )
+    except AlreadySubmitted as first:
+        booking, emails = first.record, []
     except service.SlotTaken:
         return _details_page(form, selection, start, status=409, taken=True)
     send_now(emails)
@@ -151,6 +157,7 @@ def details():
 
 
 def _details_page(form, selection, start, *, status=200, taken=False, known_free=False):
+    form.give_submission_key()
     still_free = known_free or (not taken and sel.is_free(selection, start))
     alternatives = [] if still_free else sel.fresh_times(selection, start)
     return render_template(
@@ -169,6 +176,7 @@ def _details_page(form, selection, start, *, status=200, taken=False, known_free
 
 
 @bp.get("/book/confirmed")
+@private_page
 def confirmed():
     token = session.get(CONFIRMATION_KEY)
     try:
@@ -210,6 +218,7 @@ def waitlist_thanks():
 
 
 @bp.get("/book/invite/<token>")
+@private_page
 def accept_invitation(token):
     try:
         enquiry = invitations.enquiry_for_token(token)

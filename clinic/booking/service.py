@@ -13,15 +13,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from clinic import photos
-from clinic.booking import notifications
+from clinic.booking import notifications, video
 from clinic.booking.waitlist_offers import offer_freed_slot
 from clinic.database import begin_locked_write
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, Photo, Practitioner
 from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
 from clinic.models.types import utcnow
+from clinic.outbox import withdraw_stale_about
 from clinic.references import unused_reference
 from clinic.scheduling.service import free_practitioners_at
+from clinic.submission_keys import AlreadySubmitted
+from clinic.timefmt import when
 
 REFERENCE_PREFIX = "BKG"
 
@@ -34,12 +37,8 @@ class ChangeNotAllowed(Exception):
     """The booking can no longer be changed this way; str() says why, for the patient."""
 
 
-class AlreadySubmitted(Exception):
-    """This form was submitted before (a double click): `booking` is what it made."""
-
-    def __init__(self, booking):
-        super().__init__(booking.reference)
-        self.booking = booking
+class NothingToChange(ChangeNotAllowed):
+    """The change asked for is already made (a second click); str() says so."""
 
 
 def book(
@@ -105,6 +104,7 @@ def _book_locked(
         **details,
     )
     _place(booking, consultation_type, start)
+    video.assign_link(booking, consultation_type)
     booking.consents = [text.record() for text in consents]
     booking.photos = [Photo.from_stored(*saved) for saved in stored]
     db.session.add(booking)
@@ -124,6 +124,9 @@ def move(booking, start, practitioner_id, *, by_staff=False, on_moved=None):
     to the patients' notice period. on_moved(booking) runs inside the same
     transaction (the staff audit entry). Returns the emails to send."""
     _lock_and_recheck(booking, "moved", by_staff, _lock_candidates(practitioner_id, lock=False))
+    if booking.starts_at == start and practitioner_id in (None, booking.practitioner_id):
+        db.session.rollback()
+        raise NothingToChange(f"The booking is already at {when(start)}.")
     consultation_type = booking.type
     free = free_practitioners_at(consultation_type, start, practitioner_id, exclude_booking_id=booking.id)
     if not free:
@@ -133,11 +136,13 @@ def move(booking, start, practitioner_id, *, by_staff=False, on_moved=None):
     if booking.practitioner_id not in free:
         booking.practitioner_id = _least_busy(free, start)
     _place(booking, consultation_type, start)
+    video.assign_link(booking, consultation_type, moved_from=previous_practitioner)
     booking.token_version += 1
     booking.calendar_sequence += 1
     booking.confirmed_at = utcnow()
     booking.reminder_queued_at = None
     _flush_or_taken()
+    withdraw_stale_about(booking)
     if on_moved is not None:
         on_moved(booking)
     emails = notifications.booking_moved(booking, previous_start)
@@ -159,6 +164,7 @@ def cancel(booking, *, by_staff=False, on_cancelled=None):
     booking.cancelled_at = utcnow()
     booking.token_version += 1
     booking.calendar_sequence += 1
+    withdraw_stale_about(booking)
     if on_cancelled is not None:
         on_cancelled(booking)
     emails = notifications.booking_cancelled(booking)

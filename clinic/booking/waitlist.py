@@ -1,15 +1,21 @@
-"""The waiting list: joining it, and claiming a freed slot through an offer link."""
+"""The waiting list: joining it, claiming a freed slot through an offer link, and leaving it."""
 
+import base64
+import hashlib
 import secrets
+
+from sqlalchemy import select, update
 
 from clinic import consent
 from clinic.booking import notifications, service
+from clinic.booking.waitlist_offers import WAITING
 from clinic.extensions import db
-from clinic.models import ConsultationType, WaitlistEntry
+from clinic.models import Booking, ConsultationType, WaitlistEntry
 from clinic.references import unused_reference
 
 REFERENCE_PREFIX = "WL"
 BOOKED = "booked"
+LEFT = "left"
 
 
 def join(details, marketing_opt_in):
@@ -29,8 +35,9 @@ def join(details, marketing_opt_in):
     return entry, emails
 
 
-def claim(entry, start, practitioner_id):
-    """Book the offered slot for the waitlisted patient; raises service.SlotTaken if gone."""
+def claim(entry, start, practitioner_id, offer_token=None):
+    """Book the offered slot for the waitlisted patient; raises service.SlotTaken if gone,
+    or AlreadySubmitted if this offer link has booked already (a second click)."""
     consultation_type = db.session.get(ConsultationType, entry.type_id)
     details = {
         "full_name": entry.full_name,
@@ -55,4 +62,29 @@ def claim(entry, start, practitioner_id):
         consents=[consent.BOOKING_HEALTH_DATA],
         source="waitlist",
         on_booked=mark_booked,
+        submission_key=offer_token and _claim_key(offer_token),
     )
+
+
+def booking_claimed_with(offer_token):
+    """The live booking this offer link made, if it made one."""
+    booking = db.session.scalar(select(Booking).where(Booking.submission_key == _claim_key(offer_token)))
+    return booking if booking is not None and booking.is_live else None
+
+
+def _claim_key(offer_token):
+    # The offer link itself is the claim's one-time key; its hash fits the column and
+    # keeps the link out of the database.
+    return base64.urlsafe_b64encode(hashlib.sha256(offer_token.encode()).digest()).decode().rstrip("=")
+
+
+def leave(entry):
+    """Take the entry off the waiting list. Only a waiting entry changes, in one
+    conditional UPDATE, so leaving twice or at once changes nothing more; offers
+    already queued for it are withdrawn when they fall due (clinic/outbox_checks.py)."""
+    db.session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry.id, WaitlistEntry.status == WAITING)
+        .values(status=LEFT)
+    )
+    db.session.commit()

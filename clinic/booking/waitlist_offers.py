@@ -5,9 +5,9 @@ from sqlalchemy import or_, select
 from clinic.booking import notifications
 from clinic.extensions import db
 from clinic.models import WaitlistEntry
+from clinic.models.booking import WAITING
 from clinic.timefmt import to_local
 
-WAITING = "waiting"
 NOON = 12
 
 

@@ -3,15 +3,27 @@ waiting-list offer. Opening a link only ever shows a page; every change is a
 POST from a confirmation page, so mail scanners that follow links change nothing."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 
 from clinic.booking import calendar, service, waitlist
 from clinic.booking import selection as sel
 from clinic.booking.forms import ConfirmForm
 from clinic.booking.notifications import manage_url
 from clinic.booking.routes import CONFIRMATION_KEY
-from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token, offer_for_token
-from clinic.outbox import send_now
+from clinic.booking.tokens import (
+    LinkNotValid,
+    booking_for_token,
+    entry_for_leave_token,
+    manage_token,
+    offer_for_token,
+)
+from clinic.booking.waitlist_offers import WAITING
+from clinic.extensions import csrf
+from clinic.models.booking import CANCELLED
+from clinic.outbox import is_one_click_unsubscribe, send_now
 from clinic.privacy import erasure
+from clinic.security import private_page
+from clinic.submission_keys import AlreadySubmitted
 from clinic.timefmt import format_start, parse_start, to_local
 
 bp = Blueprint("manage", __name__)
@@ -23,10 +35,15 @@ def _booking_or_error(token):
     try:
         return booking_for_token(token), None
     except LinkNotValid as problem:
-        return None, (render_template("manage/link_invalid.html", reason=str(problem)), 404)
+        return None, _link_invalid(problem)
+
+
+def _link_invalid(problem):
+    return render_template("manage/link_invalid.html", reason=str(problem)), 404
 
 
 @bp.get("/booking/<token>")
+@private_page
 def view(token):
     booking, error = _booking_or_error(token)
     if error:
@@ -37,37 +54,50 @@ def view(token):
 
 
 @bp.get("/booking/<token>.ics")
+@private_page
 def calendar_file(token):
     booking, error = _booking_or_error(token)
     if error:
         return error
     return Response(
         calendar.booking_ics(booking, manage_url(booking)),
-        mimetype="text/calendar",
+        content_type=calendar.content_type(booking),
         headers={"Content-Disposition": f'attachment; filename="{calendar.filename(booking)}"'},
     )
 
 
 @bp.route("/booking/<token>/cancel", methods=["GET", "POST"])
+@private_page
 def cancel(token):
-    booking, error = _booking_or_error(token)
-    if error:
-        return error
+    try:
+        booking = booking_for_token(token)
+    except LinkNotValid as problem:
+        if request.method == "POST" and problem.booking is not None and problem.booking.status == CANCELLED:
+            # A second click on "Cancel": the first one did it, and this is its answer too.
+            return _show_cancelled(problem.booking)
+        return _link_invalid(problem)
     form = ConfirmForm()
     problem = service.change_refusal(booking, "cancelled")
     if not problem and form.validate_on_submit():
-        reference = booking.reference
         try:
             send_now(service.cancel(booking))
         except service.ChangeNotAllowed as refusal:
-            problem = str(refusal)
+            if booking.status != CANCELLED:
+                problem = str(refusal)
+            else:
+                return _show_cancelled(booking)
         else:
-            session[CANCELLED_KEY] = reference
-            return redirect(url_for("manage.cancelled"), code=303)
+            return _show_cancelled(booking)
     return render_template("manage/cancel.html", booking=booking, token=token, form=form, problem=problem)
 
 
+def _show_cancelled(booking):
+    session[CANCELLED_KEY] = booking.reference
+    return redirect(url_for("manage.cancelled"), code=303)
+
+
 @bp.route("/booking/<token>/photos/withdraw", methods=["GET", "POST"])
+@private_page
 def withdraw_photos(token):
     booking, error = _booking_or_error(token)
     if error:
@@ -84,11 +114,13 @@ def withdraw_photos(token):
 
 
 @bp.get("/booking/cancelled")
+@private_page
 def cancelled():
     return render_template("manage/cancelled.html", reference=session.get(CANCELLED_KEY))
 
 
 @bp.get("/booking/<token>/move")
+@private_page
 def move(token):
     booking, error = _booking_or_error(token)
     if error:
@@ -109,13 +141,18 @@ def move(token):
 
 
 @bp.route("/booking/<token>/move/confirm", methods=["GET", "POST"])
+@private_page
 def move_confirm(token):
-    booking, error = _booking_or_error(token)
-    if error:
-        return error
     values = request.form if request.method == "POST" else request.args
-    selection = sel.selection_from({"type": booking.type_id, "practitioner": values.get("practitioner")})
     start = parse_start(values.get("start"))
+    try:
+        booking = booking_for_token(token)
+    except LinkNotValid as problem:
+        if request.method == "POST" and _already_at(problem.booking, start):
+            # A second click on "Move": the first one moved it here.
+            return _show_moved(problem.booking)
+        return _link_invalid(problem)
+    selection = sel.selection_from({"type": booking.type_id, "practitioner": values.get("practitioner")})
     if selection is None or start is None:
         return redirect(url_for("manage.move", token=token))
     form = ConfirmForm()
@@ -127,6 +164,8 @@ def move_confirm(token):
             return redirect(
                 url_for("manage.move", token=token, **selection.params(date=to_local(start).date()))
             )
+        except service.NothingToChange:
+            return _show_moved(booking)
         except service.ChangeNotAllowed as refusal:
             flash(str(refusal), "warning")
             return redirect(url_for("manage.view", token=token))
@@ -146,19 +185,63 @@ def move_confirm(token):
     )
 
 
+def _already_at(booking, start):
+    return booking is not None and booking.is_live and start is not None and booking.starts_at == start
+
+
+def _show_moved(booking):
+    """What a repeated move request is told: the move it asked for is done. The new
+    link goes only by email, so an old link never reveals the current one."""
+    return render_template("manage/moved.html", booking=booking)
+
+
 @bp.route("/waitlist/offer/<token>", methods=["GET", "POST"])
+@private_page
 def claim_offer(token):
     try:
         entry, start, practitioner_id = offer_for_token(token)
     except LinkNotValid as problem:
-        return render_template("manage/link_invalid.html", reason=str(problem)), 404
+        claimed = waitlist.booking_claimed_with(token)
+        if request.method == "POST" and claimed is not None:
+            # A second click on "Book this time": the first one booked it.
+            return _show_confirmation(claimed)
+        return _link_invalid(problem)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            booking, emails = waitlist.claim(entry, start, practitioner_id)
+            booking, emails = waitlist.claim(entry, start, practitioner_id, token)
+        except AlreadySubmitted as first:
+            return _show_confirmation(first.record)
         except service.SlotTaken:
             return render_template("manage/offer_gone.html", entry=entry), 409
         send_now(emails)
-        session[CONFIRMATION_KEY] = manage_token(booking)
-        return redirect(url_for("booking.confirmed"), code=303)
+        return _show_confirmation(booking)
     return render_template("manage/claim.html", entry=entry, start=start, form=form)
+
+
+def _show_confirmation(booking):
+    session[CONFIRMATION_KEY] = manage_token(booking)
+    return redirect(url_for("booking.confirmed"), code=303)
+
+
+@bp.route("/waitlist/leave/<token>", methods=["GET", "POST"])
+# Exempt from the app-wide CSRF check for one case only: a mail provider's one-click
+# unsubscribe (RFC 8058) POSTs without a cookie or token. A browser's POST must
+# still carry the confirmation form's token, checked below.
+@csrf.exempt
+@private_page
+def leave_waitlist(token):
+    try:
+        entry = entry_for_leave_token(token)
+    except LinkNotValid as problem:
+        return _link_invalid(problem)
+    if request.method == "POST" and is_one_click_unsubscribe(request.form):
+        waitlist.leave(entry)
+        return render_template("manage/leave.html", entry=entry, on_list=False)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        waitlist.leave(entry)
+        return redirect(url_for("manage.leave_waitlist", token=token), code=303)
+    if request.method == "POST":
+        raise CSRFError()
+    return render_template("manage/leave.html", entry=entry, form=form, on_list=entry.status == WAITING)

@@ -6,6 +6,8 @@ from clinic.models.types import UTCDateTime, utcnow
 
 BOOKED, CANCELLED, ATTENDED, NO_SHOW = "booked", "cancelled", "attended", "no_show"
 LIVE_BOOKING = text("status = 'booked'")
+# A waiting-list entry's status, besides "booked" once an offer is claimed.
+WAITING, LEFT = "waiting", "left"
 SEARCHED_COLUMNS = ("full_name", "email", "reference", "phone")
 
 

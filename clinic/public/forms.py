@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from clinic import choices, patient_fields
 from clinic.photo_fields import PhotoFields
+from clinic.submission_keys import SubmissionKeyField
 
 ENQUIRY_FIELDS = (
     "full_name",
@@ -17,7 +18,7 @@ ENQUIRY_FIELDS = (
 )
 
 
-class EnquiryForm(PhotoFields, FlaskForm):
+class EnquiryForm(SubmissionKeyField, PhotoFields, FlaskForm):
     full_name = patient_fields.full_name_field("Enter your name so we know who to reply to.")
     email = patient_fields.email_field()
     phone = patient_fields.phone_field()

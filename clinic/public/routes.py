@@ -10,6 +10,7 @@ from clinic.models import MediaItem, Testimonial
 from clinic.outbox import send_now
 from clinic.public.forms import EnquiryForm
 from clinic.ratelimits import enquiry_limit
+from clinic.submission_keys import AlreadySubmitted
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)
@@ -84,12 +85,19 @@ def enquire():
             log.info("enquiry dropped by honeypot")
             session.pop(THANKS_SESSION_KEY, None)
             return redirect(url_for("public.enquiry_thanks"), code=303)
-        enquiry, emails = submit_enquiry(
-            form.enquiry_details(), form.marketing_opt_in.data, uploads=form.processed_photos
-        )
+        try:
+            enquiry, emails = submit_enquiry(
+                form.enquiry_details(),
+                form.marketing_opt_in.data,
+                uploads=form.processed_photos,
+                submission_key=form.submission_key_value(),
+            )
+        except AlreadySubmitted as first:
+            enquiry, emails = first.record, []
         send_now(emails)
         session[THANKS_SESSION_KEY] = enquiry.reference
         return redirect(url_for("public.enquiry_thanks"), code=303)
+    form.give_submission_key()
     return render_template(
         "public/enquire.html",
         form=form,

@@ -5,7 +5,9 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField
 from wtforms.validators import DataRequired
 
 from clinic import choices, patient_fields
+from clinic.booking.video_fields import meeting_link_field
 from clinic.staff.triage import OUTCOMES, STATUSES
+from clinic.submission_keys import SubmissionKeyField
 
 NOBODY = ""
 
@@ -44,11 +46,17 @@ class OutcomeForm(FlaskForm):
     )
 
 
+class VideoLinkForm(FlaskForm):
+    link = meeting_link_field(
+        "Link to join the video call", required_message="Paste the link to the video meeting."
+    )
+
+
 class ConfirmForm(FlaskForm):
     """A POST with only a CSRF token: sending an invitation or cancelling needs a deliberate click."""
 
 
-class StaffBookingForm(FlaskForm):
+class StaffBookingForm(SubmissionKeyField, FlaskForm):
     """Reception books an enquirer in while on the phone with them: what the
     enquiry lacks for a booking, and what the patient confirmed by phone."""
 

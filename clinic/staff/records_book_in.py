@@ -12,6 +12,7 @@ from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.record_forms import StaffBookingForm
 from clinic.staff.records_actions import back_to, send_and_flash, time_picker_page
 from clinic.staff.records_blueprint import bp
+from clinic.submission_keys import AlreadySubmitted
 from clinic.timefmt import format_start, parse_start, when
 from clinic.validators import display_phone
 
@@ -48,8 +49,16 @@ def book_details(enquiry_id):
         return _book_details_page(record, form, selection, start, status=422)
     try:
         booking, emails = triage.book_for_enquiry(
-            record, selection.consultation_type, start, selection.practitioner_id, form.phone.data
+            record,
+            selection.consultation_type,
+            start,
+            selection.practitioner_id,
+            form.phone.data,
+            submission_key=form.submission_key_value(),
         )
+    except AlreadySubmitted as first:
+        # A second click on "Book": the first one booked it.
+        return back_to(first.record)
     except service.SlotTaken:
         return _book_details_page(record, form, selection, start, status=409, taken=True)
     send_and_flash(
@@ -70,6 +79,7 @@ def _prefilled(record, selection, start):
 
 
 def _book_details_page(record, form, selection, start, *, status=200, taken=False):
+    form.give_submission_key()
     still_free = not taken and sel.is_free(selection, start)
     return render_template(
         "staff/records_book_details.html",

@@ -54,12 +54,13 @@ def send_invitation(enquiry):
     return [email]
 
 
-def book_for_enquiry(enquiry, consultation_type, start, practitioner_id, phone):
+def book_for_enquiry(enquiry, consultation_type, start, practitioner_id, phone, *, submission_key=None):
     """Book a consultation for an enquirer who agreed to it by phone.
 
     The enquiry's health-data consent covered answering it; holding a
     consultation needs the booking consent, which the caller has confirmed the
-    patient gave by phone. Returns (booking, emails); raises SlotTaken.
+    patient gave by phone. Returns (booking, emails); raises SlotTaken, or
+    AlreadySubmitted for a second click on the same form.
     """
     details = {
         "full_name": enquiry.full_name,
@@ -85,6 +86,7 @@ def book_for_enquiry(enquiry, consultation_type, start, practitioner_id, phone):
         source="reception",
         enquiry_id=enquiry.id,
         on_booked=audit_booking,
+        submission_key=submission_key,
     )
 
 
