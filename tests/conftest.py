@@ -20,7 +20,7 @@ from clinic.staff import accounts as staff_accounts
 from config import TestingConfig, database_url_from_env
 from tests.factories import ConsultationTypeFactory, PractitionerFactory
 from tests.support.databases import PostgresDatabases, SqliteDatabases
-from tests.support.smtp_sink import SmtpSink
+from tests.support.smtp_sink import SmtpSink, free_port
 
 
 def pytest_report_header(config):
@@ -75,6 +75,12 @@ def app_settings(database_url, mail_sink, tmp_path):
 
 
 @pytest.fixture
+def mail_server_down(app_settings):
+    """The app's mail server refuses connections (nothing listens on its port)."""
+    app_settings["MAIL_PORT"] = free_port()
+
+
+@pytest.fixture
 def app(app_settings):
     app = create_app(TestingConfig, app_settings)
     yield app
@@ -119,6 +125,17 @@ def schedule(app):
         return SimpleNamespace(
             in_clinic=in_clinic.id, video=video.id, first=first.id, second=second.id, day=bookable_day()
         )
+
+
+@pytest.fixture
+def around_the_clock(app):
+    """A practitioner with free times every day and night, so a booking can land anywhere."""
+    with app.app_context():
+        kind = ConsultationTypeFactory(name="In-clinic consultation", duration_minutes=30)
+        practitioner = PractitionerFactory(
+            name="Sam Adeyemi", week={day: [(time(0), time(23, 45))] for day in range(7)}
+        )
+        return SimpleNamespace(type=kind.id, practitioner=practitioner.id)
 
 
 def bookable_day(days_ahead=2):

@@ -4,7 +4,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, update
 
 from clinic import create_app, outbox
@@ -12,15 +11,9 @@ from clinic.extensions import db
 from clinic.models import Enquiry, OutboxMessage
 from clinic.models.types import utcnow
 from config import TestingConfig
-from tests.support.smtp_sink import free_port
 from tests.test_enquiry import valid_enquiry
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def mail_server_down(app_settings):
-    app_settings["MAIL_PORT"] = free_port()
 
 
 def all_messages(app):

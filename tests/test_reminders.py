@@ -1,8 +1,7 @@
 """`flask --app wsgi send-reminders`: one reminder per live booking starting in 24 to 48 hours."""
 
 import re
-from datetime import date, time, timedelta
-from types import SimpleNamespace
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +11,7 @@ from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Practitioner
 from clinic.models.types import utcnow
 from clinic.timefmt import format_start, parse_start
-from tests.factories import BookingFactory, ConsultationTypeFactory, PractitionerFactory
+from tests.factories import BookingFactory
 
 LONDON = ZoneInfo("Europe/London")
 PATIENT = "jordan.ellis@gmail.com"
@@ -103,17 +102,6 @@ def test_the_link_in_a_reminder_opens_the_booking(app, runner, client, schedule,
     [reminder] = mail_sink.messages
     assert f"http://clinic.example.com/booking/{token}" in reminder.text
     assert client.get(f"/booking/{token}").status_code == 200
-
-
-@pytest.fixture
-def around_the_clock(app):
-    """A practitioner with free times every day and night, so a move can land anywhere in the window."""
-    with app.app_context():
-        kind = ConsultationTypeFactory(name="In-clinic consultation", duration_minutes=30)
-        practitioner = PractitionerFactory(
-            name="Sam Adeyemi", week={day: [(time(0), time(23, 45))] for day in range(7)}
-        )
-        return SimpleNamespace(type=kind.id, practitioner=practitioner.id)
 
 
 def free_slot_from(client, where, hours_ahead):
