@@ -12,8 +12,6 @@ from clinic.outbox import queue_email
 from clinic.timefmt import when
 from clinic.urls import site_url
 
-ICS_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
-
 
 def manage_url(booking):
     return site_url("manage.view", token=manage_token(booking))
@@ -112,8 +110,8 @@ def _to_patient(booking, template, subject, *, with_calendar=False, cancelled=Fa
     link = None if cancelled else manage_url(booking)
     attachment = None
     if with_calendar:
-        ics = calendar.booking_ics(booking, link, cancelled=cancelled).decode()
-        attachment = (calendar.filename(booking), ICS_TYPE, ics)
+        ics = calendar.booking_ics(booking, link).decode()
+        attachment = (calendar.filename(booking), calendar.content_type(booking), ics)
     return queue_email(
         template,
         [booking.email],
