@@ -281,7 +281,7 @@ def _record_failure(message, error):
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = FAILED
         log.error(
-            "outbox message %s (%s) failed for good after %s attempts: %s",
+            "outbox message %s (%s) failed for good at attempt %s: %s",
             message.id,
             message.kind,
             message.attempts,

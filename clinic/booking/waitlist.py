@@ -8,14 +8,13 @@ from sqlalchemy import select, update
 
 from clinic import consent
 from clinic.booking import notifications, service
-from clinic.booking.waitlist_offers import WAITING
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, WaitlistEntry
+from clinic.models.booking import LEFT, WAITING
 from clinic.references import unused_reference
 
 REFERENCE_PREFIX = "WL"
 BOOKED = "booked"
-LEFT = "left"
 
 
 def join(details, marketing_opt_in):

@@ -1,6 +1,7 @@
-"""The patient's private links: view, cancel or move a booking, and claim a
-waiting-list offer. Opening a link only ever shows a page; every change is a
-POST from a confirmation page, so mail scanners that follow links change nothing."""
+"""The patient's private links: view, cancel or move a booking, claim a
+waiting-list offer or leave the list. Opening a link only ever shows a page; every
+change is a POST from a confirmation page, so mail scanners that follow links change
+nothing (leaving the list also takes a mail provider's RFC 8058 one-click POST)."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
@@ -17,9 +18,8 @@ from clinic.booking.tokens import (
     manage_token,
     offer_for_token,
 )
-from clinic.booking.waitlist_offers import WAITING
 from clinic.extensions import csrf
-from clinic.models.booking import CANCELLED
+from clinic.models.booking import CANCELLED, WAITING
 from clinic.outbox import is_one_click_unsubscribe, send_now
 from clinic.privacy import erasure
 from clinic.security import private_page
