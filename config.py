@@ -72,6 +72,9 @@ class Config:
     # so a forged Host cannot plant another site's address in a patient's inbox.
     CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Video bookings get a new room under this address (a Jitsi Meet server, say); empty:
+    # none, and reception pastes a link unless the practitioner has a fixed one.
+    VIDEO_MEETING_BASE_URL = os.environ.get("VIDEO_MEETING_BASE_URL", "").strip()
 
     BOOKING_GRID_MINUTES = _int("BOOKING_GRID_MINUTES", 15)
     BOOKING_BUFFER_MINUTES = _int("BOOKING_BUFFER_MINUTES", 10)

@@ -1,6 +1,7 @@
 """Globals and filters the templates share."""
 
 from clinic import choices, clinic_info, static_assets, timefmt
+from clinic.booking import video
 from clinic.urls import site_url
 from clinic.validators import display_phone
 
@@ -25,6 +26,8 @@ def register_template_helpers(app):
     app.jinja_env.globals.update(
         choice_label=choices.label, choices=choices, field_attrs=field_attrs, site_url=site_url
     )
+    # Staff pages flag video bookings without a link by the same rule and words as the inbox.
+    app.jinja_env.globals.update(needs_video_link=video.needs_link, video_link_needed=video.LINK_NEEDED)
     app.jinja_env.filters.update(
         phone=display_phone, clock=timefmt.clock, day=timefmt.day, when=timefmt.when, zone=timefmt.zone_name
     )

@@ -38,7 +38,8 @@ BUDGETS = {
     "/book/slots": 4,
     "/book/details": 4,  # the type, then the slot finder once: is the time still free
     "/booking/<token>": 4,  # the booking, its type, practitioner and photos
-    "/staff/enquiries": 6,  # user, practitioners, counts, page, audit, user again
+    # User, practitioners, counts, video bookings waiting for a link (the prompt), page, audit, user again.
+    "/staff/enquiries": 7,
     "/staff/enquiries.csv": 5,  # user, practitioners, counts, audit, one streamed listing
     # User, enquiry, audit, the enquiry again and its five lists, practitioners, user again.
     "/staff/enquiries/<id>": 11,

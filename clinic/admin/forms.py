@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from clinic import choices, patient_fields
 from clinic.admin import schedule_admin
+from clinic.booking.video_fields import meeting_link_field
 from clinic.models.scheduling import IN_CLINIC, VIDEO
 from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
 from clinic.models.types import utcnow
@@ -112,9 +113,15 @@ class PractitionerForm(FlaskForm):
     name = _name_field("Name", "Enter the practitioner's name.")
     bio = patient_fields.free_text_field("Short introduction for patients (optional)", max_length=2000)
     active = BooleanField("Active: patients can book them", default=True)
+    meeting_link = meeting_link_field("Their own video meeting link (optional)")
 
     def values(self):
-        return {"name": self.name.data, "bio": self.bio.data or "", "active": self.active.data}
+        return {
+            "name": self.name.data,
+            "bio": self.bio.data or "",
+            "active": self.active.data,
+            "meeting_link": self.meeting_link.data,
+        }
 
 
 class HoursForm(FlaskForm):

@@ -66,6 +66,16 @@ def booking_reminder(booking):
     )
 
 
+def booking_video_link(booking):
+    """The link to join, once reception has one, with the calendar entry updated to hold it."""
+    return _to_patient(
+        booking,
+        "booking_video_link",
+        f"Your link to join the video consultation ({booking.reference})",
+        with_calendar=True,
+    )
+
+
 def booking_invitation(enquiry, token):
     return queue_email(
         "booking_invitation",

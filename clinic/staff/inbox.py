@@ -32,6 +32,7 @@ def index():
         statuses=inbox_query.STATUSES,
         status_label=inbox_query.status_label,
         short_when=short_when,
+        video_links_needed=inbox_query.video_links_needed(),
     )
 
 

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField
+from wtforms import BooleanField, DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
 from clinic import choices
+from clinic.booking import video
 from clinic.staff.inbox_query import KINDS, STATUS_LABELS, Filters
 from clinic.validators import NoControlCharacters, SaneDate, strip_whitespace
 
@@ -36,6 +37,7 @@ class InboxFilterForm(FlaskForm):
     practitioner = SelectField("Practitioner", choices=[], **ANY)
     date_from = DateField("Received from", validators=[Optional(), SaneDate()])
     date_to = DateField("Received to", validators=[Optional(), SaneDate()])
+    video_link_needed = BooleanField(video.LINK_NEEDED)
 
     def __init__(self, formdata, practitioners):
         super().__init__(formdata)
@@ -60,4 +62,5 @@ class InboxFilterForm(FlaskForm):
             date_from=valid(self.date_from),
             date_to=valid(self.date_to),
             q=valid(self.q) or "",
+            video_link_needed=self.video_link_needed.data,
         )

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from flask import current_app
-from sqlalchemy import String, func, literal, null, or_, select, type_coerce, union_all
+from sqlalchemy import Boolean, String, false, func, literal, null, or_, select, type_coerce, union_all
 
 from clinic import choices, timefmt
+from clinic.booking import video
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, Practitioner
 from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
@@ -67,6 +68,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    video_link_needed: bool = False
 
     def as_args(self, **changes):
         """URL query arguments for these filters, so links keep them; `changes` override some."""
@@ -78,6 +80,7 @@ class Filters:
             "date_from": self.date_from and self.date_from.isoformat(),
             "date_to": self.date_to and self.date_to.isoformat(),
             "q": self.q,
+            "video_link_needed": "y" if self.video_link_needed else None,
         }
         args.update(changes)
         return {name: value for name, value in args.items() if value not in (None, "")}
@@ -243,7 +246,7 @@ def _sources(filters):
 
 def _union(filters, *, with_status):
     """Both kinds as one subquery with the columns kind, id, reference, created_at, name,
-    email, phone, status, concern, practitioner_id and starts_at."""
+    email, phone, status, concern, practitioner_id, starts_at and video_link_needed."""
     selects = [
         select(
             literal(kind, String).label("kind"),
@@ -257,6 +260,7 @@ def _union(filters, *, with_status):
             model.concern,
             practitioner_column.label("practitioner_id"),
             starts_at.label("starts_at"),
+            type_coerce(_video_link_needed(model), Boolean).label("video_link_needed"),
         ).where(*_conditions(model, practitioner_column, filters, with_status))
         for kind, model, practitioner_column, starts_at in _sources(filters)
     ]
@@ -278,7 +282,19 @@ def _conditions(model, practitioner_column, filters, with_status):
         conditions.append(model.created_at < _start_of_local_day(day_after))
     if filters.q:
         conditions.append(_search(model, filters.q))
+    if filters.video_link_needed:
+        conditions.append(_video_link_needed(model))
     return conditions
+
+
+def _video_link_needed(model):
+    """Only bookings can need a video link."""
+    return video.needs_link_clause() if model is Booking else false()
+
+
+def video_links_needed():
+    """How many bookings need a video link: the inbox prompts reception to send them."""
+    return db.session.scalar(select(func.count()).select_from(Booking).where(video.needs_link_clause()))
 
 
 def _search(model, query):

@@ -10,14 +10,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from clinic import audit
 from clinic.booking import selection as sel
-from clinic.booking import service
+from clinic.booking import service, video
 from clinic.extensions import db
 from clinic.models import Booking, Note
 from clinic.models.staff import PRACTITIONER
 from clinic.models.types import utcnow
 from clinic.staff import triage
 from clinic.staff.access import EVERYONE, FRONT_DESK, allow
-from clinic.staff.record_forms import ConfirmForm, NoteForm, OutcomeForm
+from clinic.staff.record_forms import ConfirmForm, NoteForm, OutcomeForm, VideoLinkForm
 from clinic.staff.records_actions import back_to, post_note, send_and_flash, set_state, time_picker_page
 from clinic.staff.records_blueprint import bp
 from clinic.timefmt import format_start, parse_start, to_local, when
@@ -96,6 +96,22 @@ def booking_cancel(booking_id):
     return render_template("staff/records_cancel.html", booking=record, form=form)
 
 
+@bp.post("/bookings/<int:booking_id>/video-link")
+@allow(*FRONT_DESK)
+def booking_video_link(booking_id):
+    record = db.get_or_404(Booking, booking_id)
+    form = VideoLinkForm()
+    if not form.validate():
+        return _booking_page(record, video_form=form, status=422)
+    try:
+        send_and_flash(
+            video.send_link(record, form.link.data), "Video link saved.", "The patient has been emailed it."
+        )
+    except video.LinkNotSent as refusal:
+        flash(str(refusal), "warning")
+    return back_to(record)
+
+
 @bp.post("/bookings/<int:booking_id>/outcome")
 @allow(*FRONT_DESK)
 def booking_outcome(booking_id):
@@ -107,7 +123,7 @@ def booking_outcome(booking_id):
     return set_state(record, triage.record_outcome, form.outcome.data, triage.OUTCOMES, "Recorded as {}.")
 
 
-def _booking_page(record, *, note_form=None, status=200):
+def _booking_page(record, *, note_form=None, video_form=None, status=200):
     front_desk = current_user.role in FRONT_DESK
     record = _with_everything_shown(record, front_desk)
     started = record.starts_at <= utcnow()
@@ -121,6 +137,8 @@ def _booking_page(record, *, note_form=None, status=200):
         offer_outcome=started and record.status != "cancelled",
         note_form=note_form or NoteForm(formdata=None),
         outcome_form=OutcomeForm(formdata=None),
+        video_form=video_form or VideoLinkForm(formdata=None),
+        can_send_video_link=video.can_send_link(record),
         outcomes=triage.OUTCOMES,
     ), status
 
