@@ -1,4 +1,9 @@
-"""Many patients submit the same slot at the same instant, through a real server."""
+"""Many patients submit the same or overlapping times at the same instant, through a real server.
+
+Racing for one start only tests the partial unique index; racing for starts 15
+minutes apart (a 30-minute consultation) tests the lock itself (BEGIN IMMEDIATE
+on SQLite, the practitioner's row lock and the exclusion constraint on PostgreSQL).
+"""
 
 import threading
 from functools import partial
@@ -7,15 +12,29 @@ import pytest
 import requests
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
+from clinic.booking.tokens import offer_token
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, Practitioner
+from clinic.models import Booking, ConsultationType, Practitioner, WaitlistEntry
 from clinic.timefmt import format_start
-from tests.conftest import local_start
+from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory
-from tests.support.server import AppServer, filled_booking_form
+from tests.support.server import (
+    SECRET_KEY,
+    AppServer,
+    filled_booking_form,
+    hidden_fields,
+    signed_in_staff,
+)
 
 PATIENTS = 20
+
+
+@pytest.fixture
+def app_settings(app_settings):
+    # Links this test's app makes (offers) must open on the server.
+    return {**app_settings, "SECRET_KEY": SECRET_KEY}
 
 
 @pytest.fixture
@@ -27,26 +46,61 @@ def server(app, database_url, mail_sink, tmp_path):
     running.stop()
 
 
-def race(server, schedule, start, practitioner):
-    choice = {"type": schedule.in_clinic, "practitioner": practitioner, "start": format_start(start)}
-    sessions = [requests.Session() for _ in range(PATIENTS)]
-    forms = [filled_booking_form(session, server.url, choice, n) for n, session in enumerate(sessions)]
-    barrier = threading.Barrier(PATIENTS)
-    statuses = [None] * PATIENTS
+def race(server, schedule, start, practitioner, *, patients=PATIENTS, others=()):
+    """`patients` patients book `start` (a start, or one start per patient) at the same
+    instant, while each of `others` (a (session, url, form) POST) is sent too. Returns
+    the patients' (status, "just taken" shown) and the others' responses."""
+    starts = start if isinstance(start, list) else [start] * patients
+    sessions = [requests.Session() for _ in starts]
+    forms = [
+        filled_booking_form(
+            session,
+            server.url,
+            {"type": schedule.in_clinic, "practitioner": practitioner, "start": format_start(when)},
+            n,
+        )
+        for n, (session, when) in enumerate(zip(sessions, starts, strict=True))
+    ]
+    posts = [
+        (session, f"{server.url}/book/details", form) for session, form in zip(sessions, forms, strict=True)
+    ]
+    responses = at_once([*posts, *others])
+    statuses = [(response.status_code, "just taken" in response.text) for response in responses[: len(posts)]]
+    return statuses, responses[len(posts) :]
+
+
+def at_once(posts):
+    """Send every (session, url, form) POST at the same instant; the responses, in order."""
+    barrier = threading.Barrier(len(posts))
+    responses = [None] * len(posts)
 
     def submit(number):
-        barrier.wait()
-        response = sessions[number].post(
-            f"{server.url}/book/details", data=forms[number], allow_redirects=False, timeout=60
-        )
-        statuses[number] = (response.status_code, "just taken" in response.text)
+        session, url, form = posts[number]
+        barrier.wait(timeout=60)
+        responses[number] = session.post(url, data=form, allow_redirects=False, timeout=60)
 
-    threads = [threading.Thread(target=submit, args=(number,)) for number in range(PATIENTS)]
+    threads = [threading.Thread(target=submit, args=(number,)) for number in range(len(posts))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return statuses
+    return responses
+
+
+def overlapping_live_bookings(app):
+    """Pairs of one practitioner's live bookings whose blocked times overlap: never any."""
+    with app.app_context():
+        first, second = aliased(Booking), aliased(Booking)
+        return db.session.execute(
+            select(first.reference, second.reference).where(
+                first.id < second.id,
+                first.practitioner_id == second.practitioner_id,
+                first.status == "booked",
+                second.status == "booked",
+                first.starts_at < second.blocked_until,
+                second.starts_at < first.blocked_until,
+            )
+        ).all()
 
 
 def live_bookings(app):
@@ -57,7 +111,7 @@ def live_bookings(app):
 def test_twenty_patients_racing_for_one_practitioners_slot_make_one_booking(app, schedule, server, mail_sink):
     start = local_start(schedule.day, 10)
 
-    statuses = race(server, schedule, start, schedule.first)
+    statuses, _ = race(server, schedule, start, schedule.first)
 
     assert statuses.count((303, False)) == 1
     assert statuses.count((409, True)) == PATIENTS - 1
@@ -69,11 +123,103 @@ def test_twenty_patients_racing_for_one_practitioners_slot_make_one_booking(app,
 def test_racing_for_any_practitioner_fills_each_diary_once(app, schedule, server):
     start = local_start(schedule.day, 14)
 
-    statuses = race(server, schedule, start, "any")
+    statuses, _ = race(server, schedule, start, "any")
 
     assert statuses.count((303, False)) == 2
     assert statuses.count((409, True)) == PATIENTS - 2
     assert sorted(b.practitioner_id for b in live_bookings(app)) == [schedule.first, schedule.second]
+
+
+def test_patients_racing_for_overlapping_starts_make_one_booking(app, schedule, server):
+    # A 30-minute consultation at 10:00 blocks 10:15; the unique start index cannot tell.
+    starts = [local_start(schedule.day, 10), local_start(schedule.day, 10, 15)] * (PATIENTS // 2)
+
+    statuses, _ = race(server, schedule, starts, schedule.first)
+
+    assert statuses.count((303, False)) == 1
+    assert statuses.count((409, True)) == PATIENTS - 1
+    assert len(live_bookings(app)) == 1
+    assert overlapping_live_bookings(app) == []
+
+
+def test_two_patients_asking_for_anyone_at_one_time_get_different_practitioners(app, schedule, server):
+    statuses, _ = race(server, schedule, local_start(schedule.day, 11), "any", patients=2)
+
+    assert statuses == [(303, False), (303, False)]
+    assert sorted(b.practitioner_id for b in live_bookings(app)) == [schedule.first, schedule.second]
+
+
+def test_a_staff_move_racing_patients_for_an_overlapping_time_leaves_one_holder(app, schedule, staff, server):
+    moving_id = place(app, schedule, local_start(schedule.day, 9))
+    target = local_start(schedule.day, 15)
+    reception = signed_in_staff(server, staff.reception.email, STAFF_PASSWORD)
+    move_url = f"{server.url}/staff/bookings/{moving_id}/move/confirm"
+    page = reception.get(move_url, params={"start": format_start(target)}, timeout=60).text
+    move = {**hidden_fields(page), "start": format_start(target), "practitioner": schedule.first}
+
+    statuses, [moved] = race(
+        server,
+        schedule,
+        local_start(schedule.day, 15, 15),
+        schedule.first,
+        patients=9,
+        others=[(reception, move_url, move)],
+    )
+
+    assert moved.status_code == 303
+    assert overlapping_live_bookings(app) == []
+    with app.app_context():
+        moved_there = db.session.get(Booking, moving_id).starts_at == target
+    assert statuses.count((303, False)) == (0 if moved_there else 1)
+    assert len(live_bookings(app)) == (1 if moved_there else 2)
+
+
+def test_a_waitlist_claim_racing_patients_for_an_overlapping_time_leaves_one_holder(app, schedule, server):
+    target = local_start(schedule.day, 15)
+    with app.app_context():
+        entry = WaitlistEntry(
+            reference="WL-RACE01",
+            manage_key="a" * 32,
+            type_id=schedule.in_clinic,
+            weekdays="0123456",
+            full_name="Sam Okoro",
+            email="sam.okoro@gmail.com",
+            phone="+447911123456",
+            concern="crown",
+            pattern_stage="not_sure",
+        )
+        db.session.add(entry)
+        db.session.commit()
+        claim_url = f"{server.url}/waitlist/offer/{offer_token(entry, target, schedule.first)}"
+    claimant = requests.Session()
+    claim = hidden_fields(claimant.get(claim_url, timeout=60).text)
+
+    statuses, [claimed] = race(
+        server,
+        schedule,
+        local_start(schedule.day, 15, 15),
+        schedule.first,
+        patients=9,
+        others=[(claimant, claim_url, claim)],
+    )
+
+    assert overlapping_live_bookings(app) == []
+    [holder] = live_bookings(app)
+    if claimed.status_code == 303:
+        assert (holder.source, holder.starts_at) == ("waitlist", target)
+        assert statuses.count((409, True)) == 9
+    else:
+        assert claimed.status_code == 409
+        assert statuses.count((303, False)) == 1
+
+
+def place(app, schedule, start):
+    with app.app_context():
+        return BookingFactory(
+            type=db.session.get(ConsultationType, schedule.in_clinic),
+            practitioner=db.session.get(Practitioner, schedule.first),
+            starts_at=start,
+        ).id
 
 
 def test_the_database_itself_refuses_a_second_live_booking_at_the_same_start(app, schedule):

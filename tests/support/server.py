@@ -12,10 +12,16 @@ import requests
 from tests.support.smtp_sink import free_port
 
 CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+HIDDEN_FIELD = re.compile(r'<input id="[^"]*" name="([^"]+)" type="hidden" value="([^"]*)">')
 
 
 def csrf_token(page):
     return CSRF_TOKEN.search(page).group(1)
+
+
+def hidden_fields(page):
+    """The hidden inputs of a page's forms as WTForms renders them (CSRF token, one-time key ...)."""
+    return dict(HIDDEN_FIELD.findall(page))
 
 
 def filled_booking_form(session, base_url, choice, number):
@@ -24,7 +30,7 @@ def filled_booking_form(session, base_url, choice, number):
     page = session.get(f"{base_url}/book/details", params=choice, timeout=60).text
     return {
         **choice,
-        "csrf_token": csrf_token(page),
+        **hidden_fields(page),
         "full_name": f"Patient {number}",
         "email": f"patient{number}@gmail.com",
         "phone": "07911 123456",
@@ -34,7 +40,25 @@ def filled_booking_form(session, base_url, choice, number):
         "health_consent": "y",
     }
 
+
+def signed_in_staff(server, email, password):
+    """A session signed in to `server` through the real sign-in form."""
+    session = requests.Session()
+    token = csrf_token(session.get(f"{server.url}/staff/login", timeout=30).text)
+    response = session.post(
+        f"{server.url}/staff/login",
+        data={"csrf_token": token, "email": email, "password": password, "code": ""},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 303, response.text
+    return session
+
+
 REPO = Path(__file__).resolve().parents[2]
+# Every worker signs sessions and links with this; a test app given the same key makes
+# links (a manage token, say) that the server accepts.
+SECRET_KEY = "shared-by-all-workers-" + "x" * 32
 
 
 class AppServer:
@@ -44,7 +68,7 @@ class AppServer:
         env = {
             **os.environ,
             "CLINIC_ENV": "testing",
-            "SECRET_KEY": "shared-by-all-workers-" + "x" * 32,
+            "SECRET_KEY": SECRET_KEY,
             "DATABASE_URL": database_url,
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": str(mail_port),

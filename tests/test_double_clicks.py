@@ -1,0 +1,210 @@
+"""The same request sent several times at once (a double click, an impatient patient)
+makes one change, one set of emails and one audit entry, and every click gets a calm
+answer saying what happened. Through a real server, so the requests truly overlap."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from clinic.booking.tokens import manage_token
+from clinic.extensions import db
+from clinic.models import AuditEntry, Booking, ConsultationType, Enquiry, OutboxMessage, Practitioner
+from clinic.models.types import utcnow
+from clinic.timefmt import format_start
+from tests.conftest import STAFF_PASSWORD, local_start
+from tests.factories import BookingFactory
+from tests.support.server import (
+    SECRET_KEY,
+    AppServer,
+    csrf_token,
+    filled_booking_form,
+    hidden_fields,
+    signed_in_staff,
+)
+
+CLICKS = 4
+PATIENT = "jordan.ellis@gmail.com"
+
+
+@pytest.fixture
+def app_settings(app_settings):
+    # Links this test's app makes must open on the server.
+    return {**app_settings, "SECRET_KEY": SECRET_KEY}
+
+
+@pytest.fixture
+def server(app, database_url, mail_sink, tmp_path):
+    running = AppServer(
+        database_url,
+        mail_sink.port,
+        tmp_path / "uploads",
+        BOOKING_RATE_LIMIT="1000 per minute",
+        ENQUIRY_RATE_LIMIT="1000 per minute",
+    )
+    yield running.wait_until_up()
+    running.stop()
+
+
+def clicked(session, url, form, clicks=CLICKS):
+    """POST the same form `clicks` times at the same instant; the responses, unfollowed."""
+    barrier = threading.Barrier(clicks)
+    responses = [None] * clicks
+
+    def click(number):
+        barrier.wait(timeout=30)
+        responses[number] = session.post(url, data=form, allow_redirects=False, timeout=60)
+
+    threads = [threading.Thread(target=click, args=(number,)) for number in range(clicks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def answers(responses):
+    return sorted((response.status_code, response.headers.get("Location")) for response in responses)
+
+
+def place(app, schedule, start, **fields):
+    with app.app_context():
+        booking = BookingFactory(
+            type=db.session.get(ConsultationType, schedule.in_clinic),
+            practitioner=db.session.get(Practitioner, schedule.first),
+            starts_at=start,
+            confirmed_at=utcnow(),
+            **fields,
+        )
+        return booking.id, manage_token(booking)
+
+
+def count(app, model, *where):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def audit_count(app, action):
+    return count(app, AuditEntry, AuditEntry.action == action)
+
+
+def form_on(session, url):
+    return hidden_fields(session.get(url, timeout=30).text)
+
+
+def test_a_double_clicked_booking_books_once_and_both_clicks_see_it(app, schedule, server, mail_sink):
+    session = requests.Session()
+    choice = {"type": schedule.in_clinic, "practitioner": schedule.first}
+    form = filled_booking_form(
+        session, server.url, {**choice, "start": format_start(local_start(schedule.day, 10))}, 1
+    )
+    assert form.get("submission_key"), form
+
+    responses = clicked(session, f"{server.url}/book/details", form)
+
+    assert answers(responses) == [(303, "/book/confirmed")] * CLICKS
+    assert count(app, Booking) == 1
+    assert "BKG-" in session.get(f"{server.url}/book/confirmed", timeout=30).text
+    assert len(mail_sink.to(form["email"])) == 1
+
+
+def test_a_double_clicked_enquiry_is_saved_once(app, server, mail_sink):
+    session = requests.Session()
+    form = {
+        **form_on(session, f"{server.url}/enquire"),
+        "full_name": "Amara Okafor",
+        "email": "amara.okafor@gmail.com",
+        "phone": "",
+        "preferred_contact": "email",
+        "concern": "crown",
+        "hoped_result": "density",
+        "message": "Is SMP right for a thinning crown?",
+        "heard_from": "",
+        "health_consent": "y",
+    }
+
+    responses = clicked(session, f"{server.url}/enquire", form)
+
+    assert answers(responses) == [(303, "/enquire/thanks")] * CLICKS
+    assert count(app, Enquiry) == 1
+    assert len(mail_sink.to("amara.okafor@gmail.com")) == 1
+
+
+def test_a_double_clicked_cancel_cancels_once(app, schedule, server, mail_sink):
+    booking_id, token = place(app, schedule, local_start(schedule.day, 11))
+    session = requests.Session()
+    url = f"{server.url}/booking/{token}/cancel"
+
+    responses = clicked(session, url, form_on(session, url))
+
+    assert answers(responses) == [(303, "/booking/cancelled")] * CLICKS
+    assert "is cancelled" in session.get(f"{server.url}/booking/cancelled", timeout=30).text
+    with app.app_context():
+        booking = db.session.get(Booking, booking_id)
+        assert (booking.status, booking.token_version, booking.calendar_sequence) == ("cancelled", 2, 1)
+    assert [m.subject.split(" (")[0] for m in mail_sink.to(PATIENT)] == ["Your consultation is cancelled"]
+    assert count(app, OutboxMessage, OutboxMessage.kind == "booking_staff_cancelled") == 1
+
+
+def test_a_double_clicked_move_moves_once(app, schedule, server, mail_sink):
+    booking_id, token = place(app, schedule, local_start(schedule.day, 11))
+    new_start = local_start(schedule.day, 15)
+    session = requests.Session()
+    url = f"{server.url}/booking/{token}/move/confirm"
+    choice = {"start": format_start(new_start), "practitioner": schedule.first}
+    form = {**form_on(session, f"{url}?start={choice['start']}&practitioner={schedule.first}"), **choice}
+
+    responses = clicked(session, url, form)
+
+    with app.app_context():
+        booking = db.session.get(Booking, booking_id)
+        assert (booking.starts_at, booking.token_version, booking.calendar_sequence) == (new_start, 2, 1)
+    assert [m.subject.split(" (")[0] for m in mail_sink.to(PATIENT)] == ["Your consultation has moved"]
+    # The first click is sent on to the booking's new link; the others are told it has moved.
+    assert sorted(response.status_code for response in responses) == [200] * (CLICKS - 1) + [303]
+    for response in responses:
+        if response.status_code == 200:
+            assert "Your booking has moved" in response.text
+            assert token not in response.text
+
+
+def test_double_clicked_staff_changes_are_made_and_audited_once(app, schedule, staff, server, mail_sink):
+    moving_id, _ = place(app, schedule, local_start(schedule.day, 9))
+    cancelling_id, _ = place(app, schedule, local_start(schedule.day, 11), email="sam.okoro@gmail.com")
+    an_hour_ago = utcnow().replace(second=0, microsecond=0) - timedelta(hours=1)
+    attended_id, _ = place(app, schedule, an_hour_ago, email="lee.martin@gmail.com")
+    reception = signed_in_staff(server, staff.reception.email, STAFF_PASSWORD)
+    records = f"{server.url}/staff/bookings"
+    new_start = format_start(local_start(schedule.day, 16))
+
+    moves = clicked(
+        reception,
+        f"{records}/{moving_id}/move/confirm",
+        {
+            **form_on(reception, f"{records}/{moving_id}/move/confirm?start={new_start}"),
+            "start": new_start,
+            "practitioner": schedule.first,
+        },
+    )
+    cancels = clicked(
+        reception,
+        f"{records}/{cancelling_id}/cancel",
+        form_on(reception, f"{records}/{cancelling_id}/cancel"),
+    )
+    outcomes = clicked(
+        reception,
+        f"{records}/{attended_id}/outcome",
+        {
+            "csrf_token": csrf_token(reception.get(f"{records}/{attended_id}", timeout=30).text),
+            "outcome": "attended",
+        },
+    )
+
+    for responses, record_id in ((moves, moving_id), (cancels, cancelling_id), (outcomes, attended_id)):
+        assert answers(responses) == [(303, f"/staff/bookings/{record_id}")] * CLICKS
+    assert (audit_count(app, "moved booking"), audit_count(app, "cancelled booking")) == (1, 1)
+    assert audit_count(app, "recorded attended") == 1
+    assert len(mail_sink.to(PATIENT)) == 1
+    assert len(mail_sink.to("sam.okoro@gmail.com")) == 1
