@@ -1,0 +1,94 @@
+"""Pages whose address is the patient's key are kept by no cache, listed by no search
+engine, and their address is sent to no other site."""
+
+import pytest
+
+from clinic.booking.invitations import invitation_token
+from clinic.booking.tokens import manage_token, offer_token
+from clinic.extensions import db
+from clinic.models import ConsultationType, Practitioner, WaitlistEntry
+from clinic.timefmt import format_start
+from tests.conftest import local_start
+from tests.factories import BookingFactory, EnquiryFactory
+from tests.support.patients import booking_details
+
+PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+
+
+@pytest.fixture
+def links(app, schedule):
+    start = local_start(schedule.day, 11)
+    with app.app_context():
+        booking = BookingFactory(
+            type=db.session.get(ConsultationType, schedule.in_clinic),
+            practitioner=db.session.get(Practitioner, schedule.first),
+            starts_at=start,
+        )
+        entry = WaitlistEntry(
+            reference="WL-PRIV01",
+            manage_key="b" * 32,
+            type_id=schedule.in_clinic,
+            weekdays="0123456",
+            full_name="Sam Okoro",
+            email="sam.okoro@gmail.com",
+            phone="+447911123456",
+            concern="crown",
+            pattern_stage="not_sure",
+        )
+        db.session.add(entry)
+        db.session.commit()
+        later = format_start(local_start(schedule.day, 15))
+        token = manage_token(booking)
+        return {
+            "manage page": f"/booking/{token}",
+            "calendar file": f"/booking/{token}.ics",
+            "cancel page": f"/booking/{token}/cancel",
+            "move page": f"/booking/{token}/move",
+            "move confirmation": f"/booking/{token}/move/confirm?start={later}&practitioner={schedule.first}",
+            "offer": f"/waitlist/offer/{offer_token(entry, local_start(schedule.day, 15), schedule.first)}",
+            "invitation": f"/book/invite/{invitation_token(EnquiryFactory())}",
+            "broken manage link": "/booking/not-a-token",
+            "broken offer link": "/waitlist/offer/not-a-token",
+        }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "manage page",
+        "calendar file",
+        "cancel page",
+        "move page",
+        "move confirmation",
+        "offer",
+        "invitation",
+        "broken manage link",
+        "broken offer link",
+    ],
+)
+def test_a_private_link_is_not_cached_indexed_or_referred(client, links, page):
+    response = client.get(links[page])
+
+    assert response.status_code in (200, 302, 404)
+    for header, value in PRIVATE.items():
+        assert response.headers[header] == value
+
+
+def test_the_confirmation_page_with_its_manage_link_is_private_too(client, schedule):
+    booked = client.post(
+        "/book/details",
+        data=booking_details(schedule.in_clinic, local_start(schedule.day, 10), schedule.first),
+    )
+    assert booked.status_code == 303
+
+    response = client.get("/book/confirmed")
+
+    assert "/booking/" in response.get_data(as_text=True)
+    assert {header: response.headers[header] for header in PRIVATE} == PRIVATE
+
+
+def test_public_pages_stay_cacheable(client):
+    response = client.get("/smp")
+
+    assert response.headers.get("X-Robots-Tag") is None
+    assert response.headers["Referrer-Policy"] == "same-origin"
