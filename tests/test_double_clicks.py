@@ -15,7 +15,7 @@ from clinic.models import AuditEntry, Booking, ConsultationType, Enquiry, Outbox
 from clinic.models.types import utcnow
 from clinic.timefmt import format_start
 from tests.conftest import STAFF_PASSWORD, local_start
-from tests.factories import BookingFactory
+from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.server import (
     SECRET_KEY,
     AppServer,
@@ -208,3 +208,34 @@ def test_double_clicked_staff_changes_are_made_and_audited_once(app, schedule, s
     assert audit_count(app, "recorded attended") == 1
     assert len(mail_sink.to(PATIENT)) == 1
     assert len(mail_sink.to("sam.okoro@gmail.com")) == 1
+
+
+def test_a_double_clicked_staff_booking_books_once(app, schedule, staff, server, mail_sink):
+    with app.app_context():
+        enquiry_id = EnquiryFactory(email="alex.morgan@gmail.com").id
+    reception = signed_in_staff(server, staff.reception.email, STAFF_PASSWORD)
+    url = f"{server.url}/staff/enquiries/{enquiry_id}/book/details"
+    choice = {
+        "type": schedule.in_clinic,
+        "practitioner": "any",
+        "start": format_start(local_start(schedule.day, 10)),
+    }
+    form = {
+        **form_on(reception, f"{url}?type={choice['type']}&practitioner=any&start={choice['start']}"),
+        **choice,
+        "phone": "07911 123456",
+        "adult_confirmed": "y",
+        "consent_by_phone": "y",
+    }
+
+    responses = clicked(reception, url, form)
+
+    [booking_id] = [record_id for (record_id,) in booking_ids(app)]
+    assert answers(responses) == [(303, f"/staff/bookings/{booking_id}")] * CLICKS
+    assert audit_count(app, "booked consultation") == 1
+    assert len(mail_sink.to("alex.morgan@gmail.com")) == 1
+
+
+def booking_ids(app):
+    with app.app_context():
+        return db.session.execute(select(Booking.id)).all()
