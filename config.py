@@ -67,7 +67,14 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
     CLINIC_STAFF_EMAIL = _list("CLINIC_STAFF_EMAIL") or ["reception@hairline-clinic.co.uk"]
+    # Where patients' replies go, as every email comes from a no-reply sender; unset,
+    # the clinic's public email (clinic/clinic_info.py; not imported here: the
+    # clinic package imports this module).
+    CLINIC_REPLY_TO = os.environ.get("CLINIC_REPLY_TO")
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "Europe/London")
+    # Whose bank holidays close the clinic: england-and-wales, scotland, northern-ireland
+    # or none; anything else is refused at start-up (clinic/scheduling/bank_holidays.py).
+    CLINIC_BANK_HOLIDAYS = os.environ.get("CLINIC_BANK_HOLIDAYS", "england-and-wales").strip().lower()
     # Links in emails are built from this, never from the request's Host header,
     # so a forged Host cannot plant another site's address in a patient's inbox.
     CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")

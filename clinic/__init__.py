@@ -12,6 +12,7 @@ from clinic.cli import register_commands
 from clinic.errors import register_errorhandlers
 from clinic.extensions import csrf, db, limiter, login_manager, mail, migrate
 from clinic.request_log import ClinicFlask, RequestIdFilter, register_request_log
+from clinic.scheduling import bank_holidays
 from clinic.security import register_security
 from clinic.staff import day as staff_day
 from clinic.staff import inbox as staff_inbox
@@ -37,6 +38,7 @@ def create_app(config_class=None, overrides=None):
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
+    bank_holidays.init_app(app)
 
     configure_logging(app)
     trust_proxy(app)

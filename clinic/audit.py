@@ -19,6 +19,7 @@ RECORD_TYPES = {
     "ConsultationType": "consultation_type",
     "Closure": "closure",
     "WorkingHours": "working_hours",
+    "HolidayOpening": "holiday_opening",
 }
 
 

@@ -12,12 +12,16 @@ def to_local(moment):
 
 def clock(moment):
     """9:30am, 12 noon, 2pm."""
-    local = to_local(moment)
-    if (local.hour, local.minute) == (12, 0):
+    return wall_clock(to_local(moment))
+
+
+def wall_clock(at):
+    """A local time of day (a time, or a local datetime) as clock() writes it."""
+    if (at.hour, at.minute) == (12, 0):
         return "12 noon"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+    hour = at.hour % 12 or 12
+    suffix = "am" if at.hour < 12 else "pm"
+    return f"{hour}{suffix}" if at.minute == 0 else f"{hour}:{at.minute:02d}{suffix}"
 
 
 def day(moment_or_date):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 
 from clinic import create_app
@@ -139,9 +140,11 @@ def around_the_clock(app):
 
 
 def bookable_day(days_ahead=2):
+    """A weekday that is no bank holiday in England (the default CLINIC_BANK_HOLIDAYS)."""
     zone = ZoneInfo("Europe/London")
     day = datetime.now(zone).date() + timedelta(days=days_ahead)
-    while day.weekday() > 4:
+    closed = holidays.country_holidays("GB", subdiv="ENG", years=[day.year, day.year + 1])
+    while day.weekday() > 4 or day in closed:
         day += timedelta(days=1)
     return day
 

@@ -35,6 +35,8 @@ ADMIN_ROUTES = [
     ("GET", "/staff/admin/closures/new"),
     ("POST", "/staff/admin/closures/new"),
     ("POST", "/staff/admin/closures/1/remove"),
+    ("POST", "/staff/admin/closures/bank-holidays/2027-01-01/open"),
+    ("POST", "/staff/admin/closures/bank-holidays/2027-01-01/close"),
     ("GET", "/staff/admin/types"),
     ("GET", "/staff/admin/types/new"),
     ("POST", "/staff/admin/types/new"),
@@ -44,7 +46,10 @@ ADMIN_ROUTES = [
 
 
 def test_the_list_names_every_admin_route(app):
-    listed = {(method, re.sub(r"/1(?=/|$)", "/<id>", path)) for method, path in ADMIN_ROUTES}
+    listed = {
+        (method, re.sub(r"/\d{4}-\d\d-\d\d(?=/)", "/<day>", re.sub(r"/1(?=/|$)", "/<id>", path)))
+        for method, path in ADMIN_ROUTES
+    }
     routed = {
         (method, re.sub(r"<int:\w+>", "<id>", rule.rule))
         for rule in app.url_map.iter_rules()

@@ -104,7 +104,7 @@ def test_staff_and_patient_are_emailed(app, client, mail_sink):
     assert enquiry.reference in patient.subject
     for part in (patient.text, patient.html):
         assert enquiry.reference in part
-        assert "Monday to Friday" in part
+        assert "Opening hours" in part  # as the working hours make them: tests/test_opening_hours.py
         assert "What happens next" in part
     assert len(mail_sink.messages) == 2
 

@@ -8,6 +8,7 @@ import pytest
 from flask import abort
 
 from clinic import clinic_info
+from clinic.scheduling import opening_hours
 from tests.factories import MediaItemFactory, TestimonialFactory
 
 PAGES = [
@@ -147,8 +148,8 @@ def test_every_page_has_the_calls_to_action_and_the_clinic_details(client, path)
     assert "/enquire" in page.link_hrefs("Ask a question")
     assert "/privacy" in page.link_hrefs("Privacy notice")
     assert f"tel:{clinic_info.PHONE_E164}" in page.link_hrefs(clinic_info.PHONE)
-    for row in clinic_info.OPENING_TIMES:
-        assert f"{row.days} {row.hours}" in page.text
+    # The hours themselves come from the working hours: tests/test_opening_hours.py.
+    assert f"{opening_hours.BANK_HOLIDAYS} {opening_hours.CLOSED}" in page.text
 
 
 @pytest.mark.parametrize("path", [*PATHS, "/enquire"])

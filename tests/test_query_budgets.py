@@ -26,18 +26,22 @@ DAY_SIZES = (10, 60)
 
 # A staff page that commits its audit entry expires what it had loaded: the signed-in user is
 # read again when the page shows their name, and the record is loaded after the entry.
+#
+# Every public HTML page's footer adds one: the opening hours, read from the working hours
+# and bank-holiday openings that make the booking times, so the two cannot disagree.
 BUDGETS = {
-    "/": 0,
-    "/smp": 0,
-    "/testimonials": 1,
-    "/media": 1,
-    "/book": 2,  # types, practitioners
-    # The type, then the slot finder's working hours, closures and bookings.
-    "/book/times": 4,
-    "/book/times?date=": 4,
-    "/book/slots": 4,
-    "/book/details": 4,  # the type, then the slot finder once: is the time still free
-    "/booking/<token>": 4,  # the booking, its type, practitioner and photos
+    "/": 1,
+    "/smp": 1,
+    "/testimonials": 2,
+    "/media": 2,
+    "/book": 3,  # types, practitioners, footer
+    # The type, then the slot finder's working hours, closures (with the bank holidays
+    # opened) and bookings, then the footer.
+    "/book/times": 5,
+    "/book/times?date=": 5,
+    "/book/slots": 4,  # JSON: no footer
+    "/book/details": 5,  # the type, then the slot finder once: is the time still free; footer
+    "/booking/<token>": 5,  # the booking, its type, practitioner and photos, footer
     # User, practitioners, counts, video bookings waiting for a link (the prompt), page, audit, user again.
     "/staff/enquiries": 7,
     "/staff/enquiries.csv": 5,  # user, practitioners, counts, audit, one streamed listing
@@ -47,7 +51,7 @@ BUDGETS = {
     "/staff/day": 7,  # user, practitioner, audit, practitioner again, bookings, photos, user again
     "/staff/admin/users": 2,
     "/staff/admin/practitioners": 2,
-    "/staff/admin/closures": 3,  # user, upcoming, past
+    "/staff/admin/closures": 4,  # user, upcoming, past, the coming bank holidays opened
     "/staff/admin/types": 2,
     "/staff/admin/audit": 6,  # user, accounts, actions, record types, count, page
 }

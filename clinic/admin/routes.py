@@ -10,6 +10,7 @@ cookie. A form with errors is shown again (422) with the messages next to the fi
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from clinic import outbox
 from clinic.admin import schedule_admin, staff_accounts
 from clinic.admin.forms import (
     ClosureForm,
@@ -25,6 +26,7 @@ from clinic.models.staff import ADMIN
 from clinic.staff import accounts
 from clinic.staff.access import allow, guard_blueprint
 from clinic.staff.accounts import AccountError
+from clinic.timefmt import parse_day
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 guard_blueprint(bp)
@@ -50,7 +52,7 @@ def _warn_of_bookings(count, what):
 @bp.get("/")
 @allow(ADMIN)
 def index():
-    return render_template("admin/index.html")
+    return render_template("admin/index.html", failed_emails=outbox.failed_count())
 
 
 # ---------- Staff accounts ----------
@@ -225,8 +227,35 @@ def closures():
         "admin/closures.html",
         upcoming=schedule_admin.upcoming_closures(),
         past=schedule_admin.past_closures(),
+        bank_holidays=schedule_admin.coming_bank_holidays(),
         period=schedule_admin.describe_period,
     )
+
+
+def _coming_bank_holiday_or_404(day):
+    holiday = schedule_admin.coming_bank_holiday(parse_day(day))
+    if holiday is None:
+        abort(404)
+    return holiday
+
+
+@bp.post("/closures/bank-holidays/<day>/open")
+@allow(ADMIN)
+def open_bank_holiday(day):
+    holiday = _coming_bank_holiday_or_404(day)
+    if not schedule_admin.open_bank_holiday(holiday):
+        return _done(f"{holiday.summary} was open already.", "admin.closures")
+    return _done(f"Opened {holiday.summary}: patients can book it.", "admin.closures")
+
+
+@bp.post("/closures/bank-holidays/<day>/close")
+@allow(ADMIN)
+def close_bank_holiday(day):
+    holiday = _coming_bank_holiday_or_404(day)
+    if not schedule_admin.close_bank_holiday(holiday):
+        return _done(f"{holiday.summary} was closed already.", "admin.closures")
+    _warn_of_bookings(schedule_admin.live_bookings_on(holiday.day), "Booked consultations on that day")
+    return _done(f"Closed {holiday.summary} again: nobody can book it.", "admin.closures")
 
 
 @bp.route("/closures/new", methods=["GET", "POST"])

@@ -1,25 +1,29 @@
 """The clinic's schedule as the admin edits it: practitioners and their weekly hours,
-closures, consultation types.
+closures, bank holidays opened as exceptions, consultation types.
 
 Every change is audited in the same transaction and committed here. Nothing is
 cached: the slot finder reads these tables on every request, so patients see a
 change at once.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from clinic import audit, choices, timefmt
 from clinic.extensions import db
-from clinic.models import Booking, Closure, ConsultationType, Practitioner, WorkingHours
+from clinic.models import Booking, Closure, ConsultationType, HolidayOpening, Practitioner, WorkingHours
 from clinic.models.booking import BOOKED
 from clinic.models.types import utcnow
-from clinic.scheduling.service import clinic_zone
+from clinic.scheduling import bank_holidays
+from clinic.scheduling.service import clinic_zone, local_day_bounds
 
 WEEKDAY_NAMES = [name for _, name in choices.WEEKDAYS]
 PAST_CLOSURES_SHOWN = 20
+BANK_HOLIDAYS_AHEAD = timedelta(days=365)
 
 
 def _apply(record, values):
@@ -45,6 +49,11 @@ def live_bookings_count(*, practitioner_id=None, starts_at=None, ends_at=None):
     if practitioner_id is not None:
         query = query.where(Booking.practitioner_id == practitioner_id)
     return db.session.scalar(query)
+
+
+def live_bookings_on(day):
+    starts_at, ends_at = local_day_bounds(day, day)
+    return live_bookings_count(starts_at=starts_at, ends_at=ends_at)
 
 
 # ---------- Practitioners and their weekly hours ----------
@@ -152,6 +161,21 @@ def _closure_summary(closure):
     return f"{who}: {describe_period(closure.starts_at, closure.ends_at)}"[:200]
 
 
+@dataclass(frozen=True)
+class BankHoliday:
+    day: date
+    name: str
+    opened: bool  # the admin opened it as an exception
+
+    @property
+    def summary(self):
+        return f"{timefmt.day(self.day)} ({self.name})"
+
+    @property
+    def state(self):
+        return "Open as an exception" if self.opened else "Closed (bank holiday)"
+
+
 def upcoming_closures():
     return db.session.scalars(
         select(Closure)
@@ -169,6 +193,54 @@ def past_closures():
         .order_by(Closure.starts_at.desc())
         .limit(PAST_CLOSURES_SHOWN)
     ).all()
+
+
+def _bank_holiday_window():
+    """Today and the last day whose bank holiday the admin sees, in clinic time."""
+    today = timefmt.to_local(utcnow()).date()
+    return today, today + BANK_HOLIDAYS_AHEAD
+
+
+def coming_bank_holidays():
+    """The bank holidays of the coming year, each closed unless opened as an exception."""
+    first, last = _bank_holiday_window()
+    found = bank_holidays.between(first, last)
+    if not found:
+        return []
+    opened = set(
+        db.session.scalars(select(HolidayOpening.day).where(HolidayOpening.day.between(first, last)))
+    )
+    return [BankHoliday(day, name, day in opened) for day, name in found.items()]
+
+
+def coming_bank_holiday(day):
+    """The coming bank holiday on that day, or None."""
+    return next((holiday for holiday in coming_bank_holidays() if holiday.day == day), None)
+
+
+def open_bank_holiday(holiday):
+    """Let patients book the bank holiday after all; False if it was open already."""
+    opening = HolidayOpening(day=holiday.day)
+    db.session.add(opening)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a second click, or another admin, opened it first
+        db.session.rollback()
+        return False
+    audit.record("opened bank holiday", opening, holiday.summary)
+    db.session.commit()
+    return True
+
+
+def close_bank_holiday(holiday):
+    """Close an opened bank holiday again; False if it was closed already."""
+    opening = db.session.scalar(select(HolidayOpening).where(HolidayOpening.day == holiday.day))
+    if opening is None:
+        return False
+    audit.record("closed bank holiday", opening, holiday.summary)
+    db.session.delete(opening)
+    db.session.commit()
+    return True
 
 
 def describe_period(starts_at, ends_at):

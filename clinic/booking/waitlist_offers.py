@@ -6,6 +6,7 @@ from clinic.booking import notifications
 from clinic.extensions import db
 from clinic.models import WaitlistEntry
 from clinic.models.booking import WAITING
+from clinic.scheduling.service import free_practitioners_at
 from clinic.timefmt import to_local
 
 NOON = 12
@@ -36,8 +37,9 @@ def offer_freed_slot(consultation_type, start, practitioner):
         )
         .order_by(WaitlistEntry.created_at)
     ).all()
-    return [
-        notifications.waitlist_offer(entry, start, practitioner, consultation_type)
-        for entry in entries
-        if matches(entry, local_start)
-    ]
+    wanted = [entry for entry in entries if matches(entry, local_start)]
+    # Only a time patients can book is offered (not in a closure or on a closed bank holiday,
+    # not too soon): a claim is checked by the same rule and would be refused.
+    if not wanted or not free_practitioners_at(consultation_type, start, practitioner.id):
+        return []
+    return [notifications.waitlist_offer(entry, start, practitioner, consultation_type) for entry in wanted]

@@ -1,16 +1,22 @@
 """Loads what availability needs from the database (three queries) and asks the
-pure slot finder in availability.py."""
+pure slot finder in availability.py.
+
+A bank holiday that the admin has not opened is a closure of the whole clinic
+for the local day, so every search for times (the booking steps, the guard in
+the booking service, moves, staff booking, waiting-list offers) keeps it closed.
+"""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Date, null, select, type_coerce, union_all
 
 from clinic.extensions import db
-from clinic.models import Booking, Closure, Practitioner, WorkingHours
+from clinic.models import Booking, Closure, HolidayOpening, Practitioner, WorkingHours
 from clinic.models.booking import BOOKED
 from clinic.models.types import utcnow
+from clinic.scheduling import bank_holidays
 from clinic.scheduling.availability import Busy, Rules, WorkingInterval, free_slots
 
 
@@ -49,7 +55,7 @@ def find_slots(consultation_type, practitioner_id, day_from, day_to, *, now=None
         duration=timedelta(minutes=consultation_type.duration_minutes),
         practitioner_ids=practitioner_ids,
         hours=hours,
-        closures=_closures(window_start, window_end),
+        closures=_closures(window_start, window_end, day_from, day_to),
         bookings=_bookings(practitioner_ids, window_start, window_end, exclude_booking_id),
         day_from=day_from,
         day_to=day_to,
@@ -82,13 +88,38 @@ def _working_hours(practitioner_id):
     return [WorkingInterval(*row) for row in db.session.execute(query)]
 
 
-def _closures(window_start, window_end):
-    rows = db.session.execute(
+def _closures(window_start, window_end, day_from, day_to):
+    """The closures reaching into the window, and the bank holidays from day_from to day_to
+    that nobody opened, as whole-clinic closures of their local day."""
+    rows, opened = with_holiday_openings(
         select(Closure.practitioner_id, Closure.starts_at, Closure.ends_at).where(
             Closure.starts_at < window_end, Closure.ends_at > window_start
-        )
+        ),
+        day_from,
+        day_to,
     )
-    return [Busy(*row) for row in rows]
+    closures = [Busy(*row) for row in rows]
+    for day in bank_holidays.between(day_from, day_to):
+        if day not in opened:
+            closures.append(Busy(None, *local_day_bounds(day, day)))
+    return closures
+
+
+def with_holiday_openings(statement, first, last):
+    """Runs `statement` and reads the bank holidays opened from first to last in the same
+    round trip, as a UNION ALL: this runs for every list of times and every page's opening
+    hours. Returns the statement's rows and the set of opened days."""
+    columns = len(statement.selected_columns)
+    opened = select(*(null() for _ in range(columns)), HolidayOpening.day).where(
+        HolidayOpening.day.between(first, last)
+    )
+    rows, opened_days = [], set()
+    for *row, day in db.session.execute(union_all(statement.add_columns(type_coerce(null(), Date)), opened)):
+        if day is None:
+            rows.append(tuple(row))
+        else:
+            opened_days.add(day)
+    return rows, opened_days
 
 
 def _bookings(practitioner_ids, window_start, window_end, exclude_booking_id):
