@@ -20,7 +20,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from clinic import photos
-from clinic.booking.tokens import manage_token, offer_token
+from clinic.booking.tokens import leave_token, manage_token, offer_token
 from clinic.extensions import db
 from clinic.models import ConsultationType, Photo, Practitioner, WaitlistEntry
 from clinic.models.types import utcnow
@@ -331,6 +331,28 @@ def test_waitlist_offer_claim(app, client, runner, mail_sink, schedule, name, no
         assert check_mail(runner, mail_sink)
 
 
+@fuzz
+@given(
+    name=typed_up_to(120),
+    token=tokens,
+    extra=junk_for(("csrf_token", "List-Unsubscribe"), {"List-Unsubscribe": st.just("One-Click")}),
+    method=st.sampled_from(("GET", "POST")),
+)
+def test_waitlist_leave(app, client, schedule, name, token, extra, method):
+    if token is None:
+        email = unique_email()
+        joined = client.post("/book/waitlist", data=entry_form(schedule, email=email, full_name=name))
+        assume(joined.status_code == 303)
+        with app.app_context():
+            entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.email == email))
+            token = leave_token(entry)
+
+    response = client.open(f"/waitlist/leave/{quote(token, safe='')}", method=method, data=extra)
+
+    assert_safe(response)
+    follow(client, response)
+
+
 # ---------- Signing in and staff accounts ----------
 
 
@@ -413,6 +435,7 @@ SEARCH_FIELDS = {
     "date_from": dates,
     "date_to": dates,
     "page": numbers,
+    "emails_failed": either(("y", "")),
 }
 
 

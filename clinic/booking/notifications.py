@@ -7,8 +7,8 @@ the staff area; never the patient's health details.
 from flask import current_app
 
 from clinic.booking import calendar
-from clinic.booking.tokens import manage_token, offer_token
-from clinic.outbox import queue_email
+from clinic.booking.tokens import leave_token, manage_token, offer_token
+from clinic.outbox import email_patient, email_staff, unsubscribe_headers
 from clinic.timefmt import when
 from clinic.urls import site_url
 
@@ -77,9 +77,9 @@ def booking_video_link(booking):
 
 
 def booking_invitation(enquiry, token):
-    return queue_email(
+    return email_patient(
         "booking_invitation",
-        [enquiry.email],
+        enquiry.email,
         f"Book your free consultation ({enquiry.reference})",
         "booking_invitation",
         enquiry=enquiry,
@@ -88,22 +88,14 @@ def booking_invitation(enquiry, token):
 
 
 def waitlist_joined(entry):
-    return queue_email(
-        "waitlist_joined",
-        [entry.email],
-        f"You are on our waiting list ({entry.reference})",
-        "waitlist_joined",
-        entry=entry,
-    )
+    return _to_waitlist(entry, "waitlist_joined", f"You are on our waiting list ({entry.reference})")
 
 
 def waitlist_offer(entry, slot_start, practitioner, consultation_type):
-    message = queue_email(
+    message = _to_waitlist(
+        entry,
         "waitlist_offer",
-        [entry.email],
         "A consultation time has become free",
-        "waitlist_offer",
-        entry=entry,
         start=slot_start,
         consultation_type=consultation_type,
         practitioner=practitioner,
@@ -122,9 +114,9 @@ def _to_patient(booking, template, subject, *, with_calendar=False, cancelled=Fa
     if with_calendar:
         ics = calendar.booking_ics(booking, link).decode()
         attachment = (calendar.filename(booking), calendar.content_type(booking), ics)
-    return queue_email(
+    return email_patient(
         template,
-        [booking.email],
+        booking.email,
         subject,
         template,
         attachment=attachment,
@@ -136,13 +128,29 @@ def _to_patient(booking, template, subject, *, with_calendar=False, cancelled=Fa
 
 
 def _to_staff(booking, change, subject, **context):
-    return queue_email(
+    return email_staff(
         f"booking_staff_{change}",
-        current_app.config["CLINIC_STAFF_EMAIL"],
         subject,
         "booking_staff",
+        patient_email=booking.email,
         booking=booking,
         change=change,
         detail_url=site_url("records.booking", booking_id=booking.id),
+        **context,
+    )
+
+
+def _to_waitlist(entry, template, subject, **context):
+    # Every waiting-list email offers a way off the list: a link in the text, and
+    # the List-Unsubscribe headers behind a mail provider's own button.
+    leave_url = site_url("manage.leave_waitlist", token=leave_token(entry))
+    return email_patient(
+        template,
+        entry.email,
+        subject,
+        template,
+        headers=unsubscribe_headers(leave_url),
+        entry=entry,
+        leave_url=leave_url,
         **context,
     )

@@ -37,6 +37,7 @@ class InboxFilterForm(FlaskForm):
     practitioner = SelectField("Practitioner", choices=[], **ANY)
     date_from = DateField("Received from", validators=[Optional(), SaneDate()])
     date_to = DateField("Received to", validators=[Optional(), SaneDate()])
+    emails_failed = BooleanField("Emails failed")
     video_link_needed = BooleanField(video.LINK_NEEDED)
 
     def __init__(self, formdata, practitioners):
@@ -62,5 +63,6 @@ class InboxFilterForm(FlaskForm):
             date_from=valid(self.date_from),
             date_to=valid(self.date_to),
             q=valid(self.q) or "",
+            emails_failed=self.emails_failed.data,
             video_link_needed=self.video_link_needed.data,
         )

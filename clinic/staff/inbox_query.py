@@ -19,9 +19,10 @@ from sqlalchemy import Boolean, String, false, func, literal, null, or_, select,
 from clinic import choices, timefmt
 from clinic.booking import video
 from clinic.extensions import db
-from clinic.models import Booking, Enquiry, Practitioner
+from clinic.models import Booking, Enquiry, OutboxMessage, Practitioner
 from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
 from clinic.models.types import UTCDateTime
+from clinic.outbox import FAILED as EMAIL_FAILED
 from clinic.staff.triage import STATUSES as ENQUIRY_STATUSES
 from clinic.validators import DEFAULT_PHONE_REGION, display_phone
 
@@ -55,6 +56,8 @@ CSV_HEADER = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PHONE_LIKE = re.compile(r"[\d\s+().-]+")
 MIN_PHONE_DIGITS = 4
+# The outbox column naming each kind's record, for the "emails failed" filter.
+EMAIL_RECORD_COLUMNS = {Enquiry: OutboxMessage.enquiry_id, Booking: OutboxMessage.booking_id}
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    emails_failed: bool = False
     video_link_needed: bool = False
 
     def as_args(self, **changes):
@@ -80,6 +84,7 @@ class Filters:
             "date_from": self.date_from and self.date_from.isoformat(),
             "date_to": self.date_to and self.date_to.isoformat(),
             "q": self.q,
+            "emails_failed": "y" if self.emails_failed else None,
             "video_link_needed": "y" if self.video_link_needed else None,
         }
         args.update(changes)
@@ -282,6 +287,10 @@ def _conditions(model, practitioner_column, filters, with_status):
         conditions.append(model.created_at < _start_of_local_day(day_after))
     if filters.q:
         conditions.append(_search(model, filters.q))
+    if filters.emails_failed:
+        # Few emails ever fail, so the status index finds them and the list is small.
+        owner = EMAIL_RECORD_COLUMNS[model]
+        conditions.append(model.id.in_(select(owner).where(OutboxMessage.status == EMAIL_FAILED)))
     if filters.video_link_needed:
         conditions.append(_video_link_needed(model))
     return conditions
