@@ -5,10 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from clinic.booking import reminders
 from clinic.booking.tokens import manage_token
+from clinic.booking.video import URL_CHARACTERS
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, ConsultationType, Practitioner
 from clinic.models.types import utcnow
@@ -16,6 +19,7 @@ from clinic.outbox import send_now
 from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
+from tests.support.fuzz import assert_safe, check_mail, either, fuzz, typed_up_to, unique_email, unique_number
 
 MEETINGS = "https://video.example-clinic.co.uk/"
 # 128 random bits and nothing else: no name, reference or id of the patient's.
@@ -91,8 +95,8 @@ def move(client, token, start, practitioner):
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
-def set_own_link(as_role, practitioner_id, name, link):
-    return as_role("admin").post(
+def set_own_link(admin, practitioner_id, name, link):
+    return admin.post(
         f"/staff/admin/practitioners/{practitioner_id}",
         data={"name": name, "bio": "", "active": "y", "meeting_link": link},
     )
@@ -178,7 +182,7 @@ def test_in_clinic_bookings_have_no_link(app, client, schedule, as_role, mail_si
 
 
 def test_a_practitioners_own_link_wins_and_stays_with_them(app, client, schedule, as_role, mail_sink):
-    assert set_own_link(as_role, schedule.first, "Sam Adeyemi", OWN_LINK).status_code == 303
+    assert set_own_link(as_role("admin"), schedule.first, "Sam Adeyemi", OWN_LINK).status_code == 303
     book(client, schedule, 10, schedule.first)
     booking = booking_of(app)
     assert booking.video_link == OWN_LINK
@@ -207,7 +211,7 @@ def test_a_practitioners_own_link_wins_and_stays_with_them(app, client, schedule
     ],
 )
 def test_the_admin_can_only_set_a_whole_https_link(app, as_role, schedule, link, problem):
-    response = set_own_link(as_role, schedule.first, "Sam Adeyemi", link)
+    response = set_own_link(as_role("admin"), schedule.first, "Sam Adeyemi", link)
 
     assert response.status_code == 422
     assert problem in response.get_data(as_text=True)
@@ -216,11 +220,11 @@ def test_the_admin_can_only_set_a_whole_https_link(app, as_role, schedule, link,
 
 
 def test_the_admin_can_clear_a_practitioners_link(app, as_role, schedule):
-    set_own_link(as_role, schedule.first, "Sam Adeyemi", OWN_LINK)
+    set_own_link(as_role("admin"), schedule.first, "Sam Adeyemi", OWN_LINK)
     form = page(as_role("admin").get(f"/staff/admin/practitioners/{schedule.first}"))
     assert f'value="{OWN_LINK}"' in form
 
-    assert set_own_link(as_role, schedule.first, "Sam Adeyemi", "").status_code == 303
+    assert set_own_link(as_role("admin"), schedule.first, "Sam Adeyemi", "").status_code == 303
 
     with app.app_context():
         assert db.session.get(Practitioner, schedule.first).meeting_link is None
@@ -311,7 +315,7 @@ def test_only_live_video_bookings_still_to_come_are_flagged(app, schedule, as_ro
 
 @pytest.mark.usefixtures("without_meeting_server")
 def test_a_move_to_a_practitioner_with_their_own_link_gives_it(app, client, schedule, as_role, mail_sink):
-    set_own_link(as_role, schedule.second, "Rachel Moore", OWN_LINK)
+    set_own_link(as_role("admin"), schedule.second, "Rachel Moore", OWN_LINK)
     book(client, schedule, 10, schedule.first)
     assert booking_of(app).video_link is None
 
@@ -332,3 +336,105 @@ def test_only_reception_and_admin_send_links(app, client, schedule, as_role, mai
     assert "Video link needed" in record and "Send the link to the patient" not in record
     assert response.status_code == 403
     assert booking_of(app).video_link is None
+
+
+LONGEST = "https://meet.example.com/?" + "x" * 474
+# Each & is written &amp; in the HTML email: as many as its 998-byte lines can carry.
+MOST_ESCAPED = "https://meet.example.com/?" + "a=1&" * 103
+
+
+@pytest.mark.usefixtures("without_meeting_server")
+@pytest.mark.parametrize("link", [LONGEST, MOST_ESCAPED])
+def test_the_longest_links_accepted_reach_the_patient(app, client, schedule, as_role, mail_sink, link):
+    book(client, schedule, 10, schedule.first)
+    booking = booking_of(app)
+    mail_sink.reset()
+
+    response = as_role("reception").post(f"/staff/bookings/{booking.id}/video-link", data={"link": link})
+
+    assert response.status_code == 303
+    [email] = to_patient(mail_sink)
+    assert link in email.text
+
+
+@pytest.mark.usefixtures("without_meeting_server")
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://meet.example.com/" + "\U0001f600" * 10,  # a browser copies it percent-encoded
+        "https://meet.example.com/?" + "a=1&" * 104,
+        LONGEST + "x",
+    ],
+)
+def test_links_an_email_cannot_carry_are_refused(app, client, schedule, as_role, mail_sink, link):
+    book(client, schedule, 10, schedule.first)
+    booking = booking_of(app)
+    mail_sink.reset()
+
+    response = as_role("reception").post(f"/staff/bookings/{booking.id}/video-link", data={"link": link})
+
+    assert response.status_code == 422
+    assert booking_of(app).video_link is None and mail_sink.messages == []
+
+
+# ---------- Hostile links ----------
+
+
+@pytest.fixture
+def reception(as_role):
+    """Signed in once for all of a test's examples: each sign-in counts against the rate limit."""
+    return as_role("reception")
+
+
+@pytest.fixture
+def admin(as_role):
+    return as_role("admin")
+
+
+links = either(
+    st.one_of(
+        st.builds("https://meet.example.com/{}".format, typed_up_to(480)),
+        st.builds("https://meet.example.com/{}".format, st.text(sorted(URL_CHARACTERS), max_size=480)),
+        st.sampled_from(
+            (
+                'https://meet.example.com/"><script>alert(1)</script>',
+                "https://例え.テスト/部屋",
+                "https://[::1",
+                "https://meet.example.com:99999/room",
+                "https://meet.example.com/room\r\nBcc: victim@gmail.com",
+                "javascript:alert(1)//https://meet.example.com",
+                "HTTPS://MEET.EXAMPLE.COM/ROOM",
+            )
+        ),
+    )
+)
+
+
+@fuzz
+@given(link=links)
+def test_any_pasted_link_is_refused_or_sent_safely(app, runner, schedule, reception, mail_sink, link):
+    with app.app_context():
+        booking = BookingFactory(
+            type=db.session.get(ConsultationType, schedule.video),
+            practitioner=db.session.get(Practitioner, schedule.first),
+            starts_at=local_start(
+                schedule.day + timedelta(days=7 + unique_number() // 8), 9 + unique_number() % 8
+            ),
+            email=unique_email(),
+        )
+        booking_id = booking.id
+
+    response = reception.post(f"/staff/bookings/{booking_id}/video-link", data={"link": link})
+
+    assert_safe(response)
+    assert_safe(reception.get(f"/staff/bookings/{booking_id}"))
+    check_mail(runner, mail_sink)
+
+
+@fuzz
+@given(link=st.one_of(links, st.just("")))
+def test_any_practitioner_link_is_refused_or_saved_safely(schedule, admin, link):
+    response = set_own_link(admin, schedule.second, "Rachel Moore", link)
+
+    assert_safe(response)
+    assert_safe(admin.get(f"/staff/admin/practitioners/{schedule.second}"))

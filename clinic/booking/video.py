@@ -7,9 +7,11 @@ shown that it needs one, until they paste one and it is emailed to the patient.
 """
 
 import secrets
+import string
 from urllib.parse import urlsplit
 
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import and_, select
 
 from clinic import audit
@@ -22,6 +24,11 @@ from clinic.models.scheduling import VIDEO
 from clinic.models.types import utcnow
 
 MAX_LINK_LENGTH = 500
+# What a URL may hold (RFC 3986): anything else, a browser's address bar copies percent-encoded.
+URL_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+# Emails are sent with 8-bit bodies whose lines may not pass 998 bytes (RFC 5321), and the
+# HTML emails write the link escaped on a line with a little markup.
+MAX_ESCAPED_LENGTH = 850
 LINK_NEEDED = "Video link needed"
 # 128 random bits. Hex, because Jitsi Meet folds room names to lower case.
 ROOM_BYTES = 16
@@ -76,7 +83,7 @@ def needs_link_clause():
 
 def link_problem(url):
     """Why `url` cannot be a meeting link for patients, or None if it can."""
-    if len(url) > MAX_LINK_LENGTH:
+    if len(url) > MAX_LINK_LENGTH or len(escape(url)) > MAX_ESCAPED_LENGTH:
         return f"Keep the link to {MAX_LINK_LENGTH} characters or fewer."
     try:
         parts = urlsplit(url)
@@ -88,7 +95,7 @@ def link_problem(url):
         or parts.scheme != "https"
         or not parts.hostname
         or "." not in parts.hostname
-        or any(char.isspace() or not char.isprintable() for char in url)
+        or not URL_CHARACTERS.issuperset(url)
     ):
         return "Enter the meeting's whole address, starting with https://"
     if parts.username or parts.password:
