@@ -124,6 +124,11 @@ class Config:
     ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute;20 per hour")
 
     WTF_CSRF_TIME_LIMIT = None
+    # Flask-WTF's strict mode refuses an https POST without a same-origin Referer, but
+    # the patient's private pages send Referrer-Policy: no-referrer so that their
+    # token-bearing address never leaves the page. The CSRF token (bound to the
+    # session), SameSite=Lax and, in production, __Host- cookies are the protection.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Three photos of up to 10 MB each, plus the form.

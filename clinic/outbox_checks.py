@@ -14,7 +14,7 @@ from flask import current_app
 
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Enquiry, WaitlistEntry
-from clinic.models.booking import BOOKED, WAITING
+from clinic.models.booking import BOOKED, LEFT, WAITING
 from clinic.models.types import utcnow
 from clinic.scheduling.service import free_practitioners_at
 
@@ -30,6 +30,8 @@ def stale_reason(message):
         return _booking_reason(message)
     if message.kind == "waitlist_offer":
         return _offer_reason(message)
+    if message.kind == "waitlist_joined":
+        return _joined_reason(message)
     if message.kind == "booking_invitation":
         return _invitation_reason(message)
     return None
@@ -46,8 +48,19 @@ def _booking_reason(message):
     return None
 
 
+def _entry(message):
+    return db.session.get(WaitlistEntry, message.waitlist_entry_id) if message.waitlist_entry_id else None
+
+
+def _joined_reason(message):
+    entry = _entry(message)
+    if entry is None or entry.status == LEFT:
+        return "the patient has left the waiting list"
+    return None
+
+
 def _offer_reason(message):
-    entry = db.session.get(WaitlistEntry, message.waitlist_entry_id) if message.waitlist_entry_id else None
+    entry = _entry(message)
     if entry is None or entry.status != WAITING:
         return "the patient is no longer on the waiting list"
     expires = message.created_at + timedelta(hours=current_app.config["WAITLIST_OFFER_HOURS"])

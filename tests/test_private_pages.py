@@ -11,6 +11,7 @@ from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.patients import booking_details
+from tests.support.server import hidden_fields
 
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 
@@ -92,3 +93,20 @@ def test_public_pages_stay_cacheable(client):
 
     assert response.headers.get("X-Robots-Tag") is None
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_private_page_form_works_over_https_although_no_referer_is_sent(csrf_app, schedule):
+    with csrf_app.app_context():
+        booking = BookingFactory(
+            type=db.session.get(ConsultationType, schedule.in_clinic),
+            practitioner=db.session.get(Practitioner, schedule.first),
+            starts_at=local_start(schedule.day, 11),
+        )
+        url = f"/booking/{manage_token(booking)}/cancel"
+    client = csrf_app.test_client()
+    page = client.get(url, base_url="https://clinic.example.com").get_data(as_text=True)
+
+    cancelled = client.post(url, data=hidden_fields(page), base_url="https://clinic.example.com")
+
+    assert cancelled.status_code == 303
+    assert cancelled.headers["Location"] == "/booking/cancelled"

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select, update
 
 from clinic import create_app
-from clinic.booking.tokens import manage_token
+from clinic.booking.tokens import leave_token, manage_token
 from clinic.extensions import db
-from clinic.models import Booking, OutboxMessage
+from clinic.models import Booking, OutboxMessage, WaitlistEntry
 from clinic.models.types import utcnow
 from clinic.timefmt import format_start
 from config import TestingConfig
@@ -174,3 +174,29 @@ def test_no_reminder_within_a_day_of_the_confirmation(
 
     assert ("1 queued" in output) == reminded
     assert any(s.startswith("Reminder") for s in subjects_to(mail_sink, PATIENT)) == reminded
+
+
+def test_a_waiting_list_welcome_queued_in_an_outage_is_not_sent_after_the_patient_left(
+    mail_server_down, app, client, around_the_clock, app_settings, mail_sink
+):
+    joined = client.post(
+        "/book/waitlist",
+        data={
+            **booking_details(around_the_clock.type, half_past(40), around_the_clock.practitioner),
+            "weekdays": ["0", "1"],
+            "part_of_day": "any",
+        },
+    )
+    assert joined.status_code == 303
+    with app.app_context():
+        entry = db.session.scalar(select(WaitlistEntry))
+        leave_url = f"/waitlist/leave/{leave_token(entry)}"
+    left = client.post(
+        leave_url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert left.status_code == 200
+
+    mail_server_back(app_settings, mail_sink)
+
+    assert mail_sink.to(PATIENT) == []
+    assert outbox(app) == [("waitlist_joined", "withdrawn", "the patient has left the waiting list")]
