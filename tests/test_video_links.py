@@ -20,6 +20,7 @@ from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
 from tests.support.fuzz import assert_safe, check_mail, either, fuzz, typed_up_to, unique_email, unique_number
+from tests.test_stale_emails import mail_server_back
 
 MEETINGS = "https://video.example-clinic.co.uk/"
 # 128 random bits and nothing else: no name, reference or id of the patient's.
@@ -283,6 +284,24 @@ def test_without_a_link_the_patient_is_told_it_will_follow_and_reception_sends_i
     inbox = page(reception.get("/staff/enquiries"))
     assert "Video link needed" not in inbox and "no link to join yet" not in inbox
     assert PASTED.replace("&", "&amp;") in page(client.get(f"/booking/{token}"))
+
+
+@pytest.mark.usefixtures("without_meeting_server", "mail_server_down")
+def test_a_confirmation_still_queued_is_replaced_by_the_link(
+    app, app_settings, client, schedule, as_role, mail_sink
+):
+    book(client, schedule, 10, schedule.first)
+    booking = booking_of(app)
+    reception = as_role("reception")
+
+    reception.post(f"/staff/bookings/{booking.id}/video-link", data={"link": PASTED})
+    record = page(reception.get(f"/staff/bookings/{booking.id}"))
+    mail_server_back(app_settings, mail_sink)
+
+    assert "Withdrawn" in record and "the booking changed after this email was written" in record
+    [email] = to_patient(mail_sink)
+    assert email.subject == f"Your link to join the video consultation ({booking.reference})"
+    assert PASTED in email.text and token_of(app, booking.id) in email.text
 
 
 @pytest.mark.usefixtures("without_meeting_server")

@@ -22,6 +22,7 @@ from clinic.models import Booking, ConsultationType, Practitioner
 from clinic.models.booking import BOOKED
 from clinic.models.scheduling import VIDEO
 from clinic.models.types import utcnow
+from clinic.outbox import withdraw_stale_about
 
 MAX_LINK_LENGTH = 500
 # What a URL may hold (RFC 3986): anything else, a browser's address bar copies percent-encoded.
@@ -121,6 +122,8 @@ def send_link(booking, link):
     # The patient's calendar entry changes, and the patient has just heard from us.
     booking.calendar_sequence += 1
     booking.confirmed_at = utcnow()
+    # A confirmation still queued (the mail server down) would now say the link will follow.
+    withdraw_stale_about(booking)
     audit.record(action, booking, action)
     emails = [notifications.booking_video_link(booking)]
     db.session.commit()
