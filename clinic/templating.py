@@ -27,7 +27,11 @@ def register_template_helpers(app):
         choice_label=choices.label, choices=choices, field_attrs=field_attrs, site_url=site_url
     )
     # Staff pages flag video bookings without a link by the same rule and words as the inbox.
-    app.jinja_env.globals.update(needs_video_link=video.needs_link, video_link_needed=video.LINK_NEEDED)
+    app.jinja_env.globals.update(
+        needs_video_link=video.needs_link,
+        video_link_needed=video.LINK_NEEDED,
+        video_link_to_follow=video.LINK_TO_FOLLOW,
+    )
     app.jinja_env.filters.update(
         phone=display_phone, clock=timefmt.clock, day=timefmt.day, when=timefmt.when, zone=timefmt.zone_name
     )

@@ -10,13 +10,13 @@ apart by the same UID and a SEQUENCE one higher on every change.
 from icalendar import Calendar, Event, vCalAddress
 
 from clinic import clinic_info
+from clinic.booking import video
 from clinic.models.booking import CANCELLED
 from clinic.urls import site_url
 
 UID_DOMAIN = "hairline-clinic.co.uk"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
-VIDEO_LINK_TO_FOLLOW = "Video call: we will email you the link to join before your appointment"
 
 
 def booking_ics(booking, manage_url):
@@ -75,7 +75,7 @@ def last_changed(booking):
 def location(booking):
     if not booking.type.is_video:
         return ", ".join((clinic_info.NAME, *clinic_info.ADDRESS_LINES))
-    return _video_link(booking) or VIDEO_LINK_TO_FOLLOW
+    return _video_link(booking) or video.LINK_TO_FOLLOW
 
 
 def description(booking, manage_url):

@@ -31,6 +31,8 @@ URL_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$
 # HTML emails write the link escaped on a line with a little markup.
 MAX_ESCAPED_LENGTH = 850
 LINK_NEEDED = "Video link needed"
+# What patients are told while their booking has no link yet: pages, emails and calendar files.
+LINK_TO_FOLLOW = "We will email you the link to join the video call before your appointment."
 # 128 random bits. Hex, because Jitsi Meet folds room names to lower case.
 ROOM_BYTES = 16
 
