@@ -5,6 +5,7 @@ from sqlalchemy import select, text
 
 from clinic import consent, page_cache
 from clinic.enquiries import submit_enquiry
+from clinic.errors import RETRY_AFTER_SECONDS
 from clinic.extensions import db, limiter
 from clinic.models import MediaItem, Testimonial
 from clinic.outbox import send_now
@@ -69,10 +70,11 @@ def privacy():
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means the database is not usable
-        log.exception("health check: database unavailable")
-        db.session.rollback()
-        return {"status": "error", "database": "unavailable"}, 503
+    except Exception as error:  # noqa: BLE001 - any failure means the database is not usable
+        # One line, the error's type only: its text can quote connection details.
+        log.warning("health check: database unavailable error=%s", type(error).__name__)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return {"status": "error", "database": "unavailable"}, 503, headers
     return {"status": "ok", "database": "ok"}
 
 
