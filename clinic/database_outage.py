@@ -69,12 +69,18 @@ def _listen():
             event.listen(target, name, listener)
 
 
+def connection_lost():
+    """Whether this request has already found the database unreachable: what it still
+    shows (the page saying so) asks the database nothing more."""
+    return has_app_context() and bool(g.get(_CONNECTION_LOST))
+
+
 def is_unreachable(error):
     """Whether `error` comes of a lost connection: is one, was raised while handling
     one, or met the session that one left unusable earlier in this request, after
     the code that met it first carried on (PendingRollbackError, or "This session is
     in 'prepared' state")."""
-    if isinstance(error, SQLAlchemyError) and has_app_context() and g.get(_CONNECTION_LOST):
+    if isinstance(error, SQLAlchemyError) and connection_lost():
         return True
     while error is not None:
         if isinstance(error, DisconnectionError):

@@ -18,7 +18,7 @@ from flask_mail import Connection, Message
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic import clinic_info, outbox_checks
+from clinic import clinic_info, database_outage, outbox_checks
 from clinic.extensions import db
 from clinic.models import OutboxMessage
 from clinic.models.types import utcnow
@@ -238,8 +238,17 @@ def watch(stop, interval, limit=50, report=None):
 
 
 def send_now(messages):
-    """Try the given just-committed messages at once, e.g. at the end of a request."""
-    return deliver(claim(ids=[message.id for message in messages]))
+    """Try the given just-committed messages at once, e.g. at the end of a request.
+
+    If the database goes away meanwhile, they stay queued for `outbox send`: what the
+    request committed is saved, and the patient should still be shown it."""
+    try:
+        return deliver(claim(ids=[message.id for message in messages]))
+    except SQLAlchemyError as error:
+        if not database_outage.is_unreachable(error):
+            raise
+        log.warning("outbox: database unreachable while sending at once; left queued")
+        return 0, 0
 
 
 def failed_count():

@@ -150,9 +150,11 @@ def details():
         booking, emails = first.record, []
     except service.SlotTaken:
         return _details_page(form, selection, start, status=409, taken=True)
-    send_now(emails)
-    invitations.forget()
+    # The link first: it must reach the patient even if the database goes away while
+    # the emails are tried.
     session[CONFIRMATION_KEY] = manage_token(booking)
+    invitations.forget()
+    send_now(emails)
     return redirect(url_for("booking.confirmed"), code=303)
 
 
@@ -201,8 +203,8 @@ def join_waitlist():
         if form.is_spam():
             return redirect(url_for("booking.waitlist_thanks"), code=303)
         entry, emails = waitlist.join(form.entry_details(), form.marketing_opt_in.data)
-        send_now(emails)
         session[WAITLIST_KEY] = entry.reference
+        send_now(emails)
         return redirect(url_for("booking.waitlist_thanks"), code=303)
     return render_template(
         "booking/waitlist.html",

@@ -96,8 +96,10 @@ def enquire():
             )
         except AlreadySubmitted as first:
             enquiry, emails = first.record, []
-        send_now(emails)
+        # Read before sending: the reference must reach the patient even if the
+        # database goes away while the emails are tried.
         session[THANKS_SESSION_KEY] = enquiry.reference
+        send_now(emails)
         return redirect(url_for("public.enquiry_thanks"), code=303)
     form.give_submission_key()
     return render_template(
