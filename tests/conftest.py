@@ -21,6 +21,8 @@ from clinic.staff import accounts as staff_accounts
 from config import TestingConfig, database_url_from_env
 from tests.factories import ConsultationTypeFactory, PractitionerFactory
 from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.server import SECRET_KEY as SERVER_SECRET_KEY
+from tests.support.server import AppServer
 from tests.support.smtp_sink import SmtpSink, free_port
 
 
@@ -72,6 +74,8 @@ def app_settings(database_url, mail_sink, tmp_path):
         "MAIL_PORT": mail_sink.port,
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        # The key `server` signs with, so links made here (a manage token) open there.
+        "SECRET_KEY": SERVER_SECRET_KEY,
     }
 
 
@@ -89,6 +93,21 @@ def app(app_settings):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def server(app, database_url, mail_sink, tmp_path):
+    """The app under gunicorn on this test's database and mail sink, for requests that
+    must truly overlap; the form limits are raised for racing clients."""
+    running = AppServer(
+        database_url,
+        mail_sink.port,
+        tmp_path / "uploads",
+        BOOKING_RATE_LIMIT="1000 per minute",
+        ENQUIRY_RATE_LIMIT="1000 per minute",
+    )
+    yield running.wait_until_up()
+    running.stop()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from clinic.models import (
     MediaItem,
     Practitioner,
     Testimonial,
+    WaitlistEntry,
     WorkingHours,
 )
 from clinic.models.scheduling import IN_CLINIC
@@ -123,3 +124,19 @@ class EnquiryFactory(BaseFactory):
     hoped_result = "buzz_cut"
     message = "I would like to know whether SMP would suit my receding hairline."
     status = "new"
+
+
+class WaitlistEntryFactory(BaseFactory):
+    """A patient waiting for any day's time, saved directly; give type_id."""
+
+    class Meta:
+        model = WaitlistEntry
+
+    reference = factory.Sequence(lambda n: f"WL-T{n:05d}")
+    manage_key = factory.LazyFunction(lambda: secrets.token_hex(16))
+    weekdays = "0123456"
+    full_name = "Sam Okoro"
+    email = "sam.okoro@gmail.com"
+    phone = "+447911123456"
+    concern = "crown"
+    pattern_stage = "not_sure"

@@ -15,26 +15,13 @@ from clinic.references import ALPHABET
 from clinic.timefmt import format_start, parse_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
+from tests.support.patients import booking_details
 
 REFERENCE = re.compile(rf"BKG-[{ALPHABET}]{{6}}")
 
 
 def details(schedule, start, practitioner="any", **changes):
-    data = {
-        "type": str(schedule.in_clinic),
-        "practitioner": str(practitioner),
-        "start": format_start(start),
-        "full_name": "Priya Shah",
-        "email": "priya.shah@gmail.com",
-        "phone": "07911 123456",
-        "concern": "crown",
-        "pattern_stage": "ludwig_2",
-        "notes": "I have tried minoxidil for a year.",
-        "adult_confirmed": "y",
-        "health_consent": "y",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return booking_details(schedule.in_clinic, start, practitioner, **changes)
 
 
 def bookings(app):

@@ -5,7 +5,6 @@ minutes apart (a 30-minute consultation) tests the lock itself (BEGIN IMMEDIATE
 on SQLite, the practitioner's row lock and the exclusion constraint on PostgreSQL).
 """
 
-import threading
 from functools import partial
 
 import pytest
@@ -16,34 +15,18 @@ from sqlalchemy.orm import aliased
 
 from clinic.booking.tokens import offer_token
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, Practitioner, WaitlistEntry
+from clinic.models import Booking, ConsultationType, Practitioner
 from clinic.timefmt import format_start
 from tests.conftest import STAFF_PASSWORD, local_start
-from tests.factories import BookingFactory
+from tests.factories import BookingFactory, WaitlistEntryFactory
 from tests.support.server import (
-    SECRET_KEY,
-    AppServer,
+    at_once,
     filled_booking_form,
     hidden_fields,
     signed_in_staff,
 )
 
 PATIENTS = 20
-
-
-@pytest.fixture
-def app_settings(app_settings):
-    # Links this test's app makes (offers) must open on the server.
-    return {**app_settings, "SECRET_KEY": SECRET_KEY}
-
-
-@pytest.fixture
-def server(app, database_url, mail_sink, tmp_path):
-    running = AppServer(
-        database_url, mail_sink.port, tmp_path / "uploads", BOOKING_RATE_LIMIT="1000 per minute"
-    )
-    yield running.wait_until_up()
-    running.stop()
 
 
 def race(server, schedule, start, practitioner, *, patients=PATIENTS, others=()):
@@ -67,24 +50,6 @@ def race(server, schedule, start, practitioner, *, patients=PATIENTS, others=())
     responses = at_once([*posts, *others])
     statuses = [(response.status_code, "just taken" in response.text) for response in responses[: len(posts)]]
     return statuses, responses[len(posts) :]
-
-
-def at_once(posts):
-    """Send every (session, url, form) POST at the same instant; the responses, in order."""
-    barrier = threading.Barrier(len(posts))
-    responses = [None] * len(posts)
-
-    def submit(number):
-        session, url, form = posts[number]
-        barrier.wait(timeout=60)
-        responses[number] = session.post(url, data=form, allow_redirects=False, timeout=60)
-
-    threads = [threading.Thread(target=submit, args=(number,)) for number in range(len(posts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
 
 
 def overlapping_live_bookings(app):
@@ -177,19 +142,7 @@ def test_a_staff_move_racing_patients_for_an_overlapping_time_leaves_one_holder(
 def test_a_waitlist_claim_racing_patients_for_an_overlapping_time_leaves_one_holder(app, schedule, server):
     target = local_start(schedule.day, 15)
     with app.app_context():
-        entry = WaitlistEntry(
-            reference="WL-RACE01",
-            manage_key="a" * 32,
-            type_id=schedule.in_clinic,
-            weekdays="0123456",
-            full_name="Sam Okoro",
-            email="sam.okoro@gmail.com",
-            phone="+447911123456",
-            concern="crown",
-            pattern_stage="not_sure",
-        )
-        db.session.add(entry)
-        db.session.commit()
+        entry = WaitlistEntryFactory(type_id=schedule.in_clinic)
         claim_url = f"{server.url}/waitlist/offer/{offer_token(entry, target, schedule.first)}"
     claimant = requests.Session()
     claim = hidden_fields(claimant.get(claim_url, timeout=60).text)

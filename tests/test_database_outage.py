@@ -37,6 +37,7 @@ from clinic.timefmt import format_start
 from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.databases import migrate
+from tests.support.patients import booking_details, enquiry_form
 from tests.support.private_postgres import bin_dir, private_postgres
 from tests.support.server import AppServer, csrf_token
 
@@ -52,19 +53,10 @@ def retry_after(response):
     return int(response.headers["Retry-After"])
 
 
-def enquiry_form(number, **changes):
-    return {
-        "full_name": f"Amara Okafor {number}",
-        "email": f"amara.okafor{number}@gmail.com",
-        "phone": "07911 123456",
-        "preferred_contact": "either",
-        "concern": "crown",
-        "hoped_result": "density",
-        "message": "My crown has thinned over five years. Would SMP suit longer hair?",
-        "heard_from": "search",
-        "health_consent": "y",
-        **changes,
-    }
+def numbered_enquiry(number, **changes):
+    return enquiry_form(
+        full_name=f"Amara Okafor {number}", email=f"amara.okafor{number}@gmail.com", **changes
+    )
 
 
 def assert_calm_503(response, heading):
@@ -137,30 +129,15 @@ def clinic(app, schedule, as_role):
     return type("Clinic", (), {**ids, "schedule": schedule, "reception": as_role("reception")})
 
 
-def booking_details(schedule, start):
-    return {
-        "type": str(schedule.in_clinic),
-        "practitioner": "any",
-        "start": format_start(start),
-        "full_name": "Priya Shah",
-        "email": "priya.shah@gmail.com",
-        "phone": "07911 123456",
-        "concern": "crown",
-        "pattern_stage": "ludwig_2",
-        "adult_confirmed": "y",
-        "health_consent": "y",
-    }
-
-
 FORMS = {
-    "enquiry": lambda client, clinic: client.post("/enquire", data=enquiry_form(1)),
+    "enquiry": lambda client, clinic: client.post("/enquire", data=numbered_enquiry(1)),
     "booking details": lambda client, clinic: client.post(
-        "/book/details", data=booking_details(clinic.schedule, local_start(clinic.schedule.day, 15))
+        "/book/details", data=booking_details(clinic.schedule.in_clinic, local_start(clinic.schedule.day, 15))
     ),
     "waiting list": lambda client, clinic: client.post(
         "/book/waitlist",
         data={
-            **booking_details(clinic.schedule, local_start(clinic.schedule.day, 15)),
+            **booking_details(clinic.schedule.in_clinic, local_start(clinic.schedule.day, 15)),
             "weekdays": [str(clinic.schedule.day.weekday())],
             "part_of_day": "any",
         },
@@ -231,7 +208,7 @@ def test_healthz_reports_the_database_down_then_up_again(app, client):
 
 def test_an_outage_is_logged_in_one_line_without_the_patients_details(app, client, caplog):
     caplog.set_level(logging.INFO)
-    form = enquiry_form(7)
+    form = numbered_enquiry(7)
 
     with database_down(app):
         client.post("/enquire", data=form)
@@ -250,7 +227,7 @@ def test_an_outage_is_logged_in_one_line_without_the_patients_details(app, clien
 def test_when_the_database_goes_after_the_enquiry_is_saved_the_patient_is_not_told_nothing_was(app, client):
     form_page = client.get("/enquire").get_data(as_text=True)
     key = SUBMISSION_KEY.search(form_page)
-    form = enquiry_form(8, **({"submission_key": key.group(1)} if key else {}))
+    form = numbered_enquiry(8, **({"submission_key": key.group(1)} if key else {}))
 
     with database_down(app, after_commit=True):
         response = client.post("/enquire", data=form)
@@ -344,7 +321,7 @@ def open_form(base_url, number):
         attempt.outcome = "no form"
         return attempt
     key = SUBMISSION_KEY.search(page.text)
-    attempt.form = enquiry_form(
+    attempt.form = numbered_enquiry(
         number, csrf_token=csrf_token(page.text), **({"submission_key": key.group(1)} if key else {})
     )
     return attempt

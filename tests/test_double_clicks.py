@@ -2,10 +2,8 @@
 makes one change, one set of emails and one audit entry, and every click gets a calm
 answer saying what happened. Through a real server, so the requests truly overlap."""
 
-import threading
 from datetime import timedelta
 
-import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -17,8 +15,7 @@ from clinic.timefmt import format_start
 from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.server import (
-    SECRET_KEY,
-    AppServer,
+    at_once,
     csrf_token,
     filled_booking_form,
     hidden_fields,
@@ -29,40 +26,9 @@ CLICKS = 4
 PATIENT = "jordan.ellis@gmail.com"
 
 
-@pytest.fixture
-def app_settings(app_settings):
-    # Links this test's app makes must open on the server.
-    return {**app_settings, "SECRET_KEY": SECRET_KEY}
-
-
-@pytest.fixture
-def server(app, database_url, mail_sink, tmp_path):
-    running = AppServer(
-        database_url,
-        mail_sink.port,
-        tmp_path / "uploads",
-        BOOKING_RATE_LIMIT="1000 per minute",
-        ENQUIRY_RATE_LIMIT="1000 per minute",
-    )
-    yield running.wait_until_up()
-    running.stop()
-
-
 def clicked(session, url, form, clicks=CLICKS):
     """POST the same form `clicks` times at the same instant; the responses, unfollowed."""
-    barrier = threading.Barrier(clicks)
-    responses = [None] * clicks
-
-    def click(number):
-        barrier.wait(timeout=30)
-        responses[number] = session.post(url, data=form, allow_redirects=False, timeout=60)
-
-    threads = [threading.Thread(target=click, args=(number,)) for number in range(clicks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
+    return at_once([(session, url, form)] * clicks)
 
 
 def answers(responses):

@@ -11,24 +11,13 @@ from clinic import consent
 from clinic.extensions import db
 from clinic.models import ConsentRecord, Enquiry, OutboxMessage, Photo
 from clinic.references import ALPHABET
+from tests.support.patients import enquiry_form
 
 REFERENCE = re.compile(rf"ENQ-[{ALPHABET}]{{6}}")
 
 
 def valid_enquiry(**changes):
-    data = {
-        "full_name": "Amara Okafor",
-        "email": "amara.okafor@gmail.com",
-        "phone": "07911 123456",
-        "preferred_contact": "either",
-        "concern": "crown",
-        "hoped_result": "density",
-        "message": "My crown has thinned over five years. Would SMP suit longer hair?",
-        "heard_from": "search",
-        "health_consent": "y",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return enquiry_form(**changes)
 
 
 def saved_enquiries(app):

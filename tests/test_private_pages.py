@@ -6,10 +6,10 @@ import pytest
 from clinic.booking.invitations import invitation_token
 from clinic.booking.tokens import manage_token, offer_token
 from clinic.extensions import db
-from clinic.models import ConsultationType, Practitioner, WaitlistEntry
+from clinic.models import ConsultationType, Practitioner
 from clinic.timefmt import format_start
 from tests.conftest import local_start
-from tests.factories import BookingFactory, EnquiryFactory
+from tests.factories import BookingFactory, EnquiryFactory, WaitlistEntryFactory
 from tests.support.patients import booking_details
 from tests.support.server import hidden_fields
 
@@ -25,19 +25,7 @@ def links(app, schedule):
             practitioner=db.session.get(Practitioner, schedule.first),
             starts_at=start,
         )
-        entry = WaitlistEntry(
-            reference="WL-PRIV01",
-            manage_key="b" * 32,
-            type_id=schedule.in_clinic,
-            weekdays="0123456",
-            full_name="Sam Okoro",
-            email="sam.okoro@gmail.com",
-            phone="+447911123456",
-            concern="crown",
-            pattern_stage="not_sure",
-        )
-        db.session.add(entry)
-        db.session.commit()
+        entry = WaitlistEntryFactory(type_id=schedule.in_clinic)
         later = format_start(local_start(schedule.day, 15))
         token = manage_token(booking)
         return {

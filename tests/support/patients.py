@@ -20,3 +20,20 @@ def booking_details(type_id, start, practitioner="any", **changes):
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def enquiry_form(**changes):
+    """The enquiry form as a patient fills it in; a change of None leaves that field out."""
+    data = {
+        "full_name": "Amara Okafor",
+        "email": "amara.okafor@gmail.com",
+        "phone": "07911 123456",
+        "preferred_contact": "either",
+        "concern": "crown",
+        "hoped_result": "density",
+        "message": "My crown has thinned over five years. Would SMP suit longer hair?",
+        "heard_from": "search",
+        "health_consent": "y",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}

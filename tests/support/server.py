@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -53,6 +54,24 @@ def signed_in_staff(server, email, password):
     )
     assert response.status_code == 303, response.text
     return session
+
+
+def at_once(posts):
+    """Send every (session, url, form) POST at the same instant; the responses, in order."""
+    barrier = threading.Barrier(len(posts))
+    responses = [None] * len(posts)
+
+    def submit(number):
+        session, url, form = posts[number]
+        barrier.wait(timeout=60)
+        responses[number] = session.post(url, data=form, allow_redirects=False, timeout=60)
+
+    threads = [threading.Thread(target=submit, args=(number,)) for number in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
 
 
 REPO = Path(__file__).resolve().parents[2]
