@@ -406,7 +406,7 @@ def test_moving_online_needs_the_same_notice_as_cancelling(app, client, schedule
 
 @pytest.mark.parametrize(
     "type_name, place_words",
-    [("in_clinic", ["14 Harley Mews", "W1G 8PT"]), ("video", ["Video"])],
+    [("in_clinic", ["14 Harley Mews", "W1G 8PT"]), ("video", ["video call"])],
 )
 def test_calendar_download_describes_the_appointment(app, client, schedule, type_name, place_words):
     start = local_start(schedule.day, 11, 30)
