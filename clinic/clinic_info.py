@@ -1,6 +1,9 @@
 """The clinic's own details, shown in the footer, on /visit and in emails."""
 
+import logging
+
 from flask import g
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic import database_outage
 from clinic.models.types import utcnow
@@ -13,6 +16,8 @@ PHONE = "020 7946 0321"
 PHONE_E164 = "+442079460321"
 EMAIL = "hello@hairline-clinic.co.uk"
 
+log = logging.getLogger(__name__)
+
 
 def opening_times():
     """The opening hours, from the data that makes the booking times; read once per
@@ -21,7 +26,12 @@ def opening_times():
     if database_outage.connection_lost():
         return []
     if "opening_times" not in g:
-        g.opening_times = opening_hours.opening_times(to_local(utcnow()).date())
+        try:
+            g.opening_times = opening_hours.opening_times(to_local(utcnow()).date())
+        except SQLAlchemyError as error:
+            # The page may be the one saying a query failed (a 500): it must not fail as well.
+            log.warning("opening hours left out: %s", type(error).__name__)
+            g.opening_times = []
     return g.opening_times
 
 
