@@ -9,8 +9,9 @@ class OutboxMessage(db.Model):
     """An email committed with the record that caused it, sent afterwards.
 
     status: queued (waiting, possibly after failed attempts), sent, failed
-    (gave up after the maximum number of attempts), or withdrawn (no longer true
-    when it was due, e.g. a reminder for a booking since cancelled; never sent).
+    (gave up after the maximum number of attempts), withdrawn (no longer true
+    when it was due, e.g. a reminder for a booking since cancelled; never sent), or
+    held (not sent because its recipient has had as many emails as the caps allow).
     """
 
     __tablename__ = "outbox_messages"
@@ -32,6 +33,8 @@ class OutboxMessage(db.Model):
     locked_until = mapped_column(UTCDateTime)
     sent_at = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
+    # Why an email is held back (status "held"), e.g. the recipient's hourly cap was reached.
+    held_reason: Mapped[str | None] = mapped_column(String(200))
     reply_to: Mapped[str | None] = mapped_column(String(254))
     # Further headers as a JSON object, e.g. Auto-Submitted and List-Unsubscribe.
     extra_headers: Mapped[str | None] = mapped_column(Text)

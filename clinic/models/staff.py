@@ -32,6 +32,13 @@ class StaffUser(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_sign_in_at = mapped_column(UTCDateTime)
+    # The per-account sign-in limit, whatever address the attempts come from: failures
+    # counted since the first of the current window, and the lock they led to.
+    sign_in_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_failure_at = mapped_column(UTCDateTime)
+    locked_until = mapped_column(UTCDateTime)
+    # The TOTP time step of the last code accepted: that code, and any earlier one, is spent.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     practitioner = relationship("Practitioner")
 
