@@ -424,8 +424,13 @@ def test_change_password_form(reception, password_now, current, new, confirm):
 
 # ---------- Reception's inbox, records and bookings ----------
 
-# Saved straight to the database, so no longer than its column.
-FORMULA_NAMES = st.tuples(st.sampled_from(("=", "+", "-", "@", "\t", "\r")), typed_up_to(118)).map("".join)
+# Saved straight to the database, so no longer than its column: a formula at the start,
+# or after the list separator of some locale.
+FORMULA_NAMES = st.tuples(
+    st.sampled_from(("", "x,", "x;", "a, ", 'b;"')),
+    st.sampled_from(("=", "+", "-", "@", "\t", "\r")),
+    typed_up_to(115),
+).map("".join)
 SEARCH_FIELDS = {
     "q": either(typed),
     "kind": either(("enquiry", "booking", "")),
@@ -469,7 +474,8 @@ def test_inbox_csv_export(app, reception, query, name, email, phone):
     rows = csv_rows(response)
     if not query:
         [row] = [row for row in rows if row[0] == reference]
-        assert row[3] == "'" + name
+        # Only single quotes are added, one at least, and nothing is lost.
+        assert row[3] != name and row[3].replace("'", "") == name.replace("'", "")
         if email:
             assert row[4] == "'" + email
 

@@ -5,7 +5,6 @@ columns, so sorting, paging and counting stay in the database however many
 rows there are; nothing here loads the whole list into Python.
 """
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import phonenumbers
 from flask import current_app
 from sqlalchemy import Boolean, String, false, func, literal, null, or_, select, type_coerce, union_all
 
-from clinic import choices, timefmt
+from clinic import choices, spreadsheets, timefmt
 from clinic.booking import video
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, OutboxMessage, Practitioner
@@ -52,8 +51,6 @@ CSV_HEADER = [
     "practitioner",
     "appointment",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PHONE_LIKE = re.compile(r"[\d\s+().-]+")
 MIN_PHONE_DIGITS = 4
 # The outbox column naming each kind's record, for the "emails failed" filter.
@@ -177,21 +174,16 @@ def page(filters, counts, number):
 def csv_chunks(filters, batch=500):
     """The export as text chunks: a header, then every matching row, fetched in batches."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     # A byte-order mark lets Excel read names with accents as UTF-8.
     buffer.write("\ufeff")
     writer.writerow(CSV_HEADER)
     result = db.session.execute(_listing(filters).execution_options(yield_per=batch))
     for written, row in enumerate(result, start=1):
-        writer.writerow([neutralise(cell) for cell in _csv_cells(row)])
+        writer.writerow([spreadsheets.text_cell(cell) for cell in _csv_cells(row)])
         if written % batch == 0:
             yield _drain(buffer)
     yield _drain(buffer)
-
-
-def neutralise(cell):
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 def status_label(status):
