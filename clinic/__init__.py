@@ -20,6 +20,7 @@ from clinic.staff import records as staff_records
 from clinic.staff import routes as staff_routes
 from clinic.staff import sessions as staff_sessions
 from clinic.templating import register_template_helpers
+from clinic.url_ids import register_url_converters
 from config import config_from_env
 
 
@@ -45,6 +46,7 @@ def create_app(config_class=None, overrides=None):
     register_request_log(app)
     register_extensions(app)
     register_security(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 
 from clinic.admin import audit_view
 from clinic.models.staff import ADMIN
+from clinic.query_args import form_args
 from clinic.staff.access import allow, guard_blueprint
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/admin/audit")
@@ -22,6 +23,7 @@ def index():
         "admin/audit.html",
         form=form,
         results=results,
+        page_args=form_args(form),
         timestamp=audit_view.timestamp,
         record_type_label=audit_view.record_type_label,
     )

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, redirect, render_template, request, strea
 
 from clinic import audit, timefmt
 from clinic.models.types import utcnow
+from clinic.query_args import form_args
 from clinic.staff import inbox_query
 from clinic.staff.access import FRONT_DESK, allow, guard_blueprint
 from clinic.staff.inbox_forms import InboxFilterForm
@@ -42,7 +43,7 @@ def export():
     form = InboxFilterForm(request.args, inbox_query.practitioners())
     if not form.validate():
         # Never export more than was asked for: show the filters' problems instead.
-        return redirect(url_for("inbox.index", **request.args), code=303)
+        return redirect(url_for("inbox.index", **form_args(form)), code=303)
     filters = form.filters()
     rows = inbox_query.count(filters).matching(filters)
     audit.record_now("exported inbox", None, f"exported {rows} rows")
