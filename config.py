@@ -100,6 +100,12 @@ class Config:
     STAFF_IDLE_TIMEOUT_MINUTES = _int("STAFF_IDLE_TIMEOUT_MINUTES", 30)
     STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
     STAFF_ADMIN_REQUIRE_2FA = _bool("STAFF_ADMIN_REQUIRE_2FA")
+    # Per account, whatever addresses the attempts come from (clinic/staff/lockout.py).
+    STAFF_ACCOUNT_LOCK_FAILURES = _int("STAFF_ACCOUNT_LOCK_FAILURES", 10)
+    STAFF_ACCOUNT_LOCK_WINDOW_MINUTES = _int("STAFF_ACCOUNT_LOCK_WINDOW_MINUTES", 60)
+    STAFF_ACCOUNT_LOCK_MINUTES = _int("STAFF_ACCOUNT_LOCK_MINUTES", 15)
+    # Wrong two-factor codes per account (after a right password), counted with the rate limits.
+    STAFF_TWO_FACTOR_RATE_LIMIT = os.environ.get("STAFF_TWO_FACTOR_RATE_LIMIT", "5 per 15 minutes")
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 10)
@@ -143,6 +149,9 @@ class Config:
     # How many proxies (nginx, a load balancer) append to X-Forwarded-For in front
     # of the app; 0 when clients reach the app directly. See clinic.trust_proxy.
     PROXY_TRUSTED_HOPS = _int("PROXY_TRUSTED_HOPS", 0)
+    # The proxies' own addresses: forwarded headers from any other peer (a client that
+    # reached gunicorn directly) are ignored, so it cannot rotate its address.
+    TRUSTED_PROXY_ADDRESSES = _list("TRUSTED_PROXY_ADDRESSES") or ["127.0.0.1", "::1"]
     # gunicorn.conf.py starts this many workers; check-deploy reads it too.
     WEB_CONCURRENCY = _int("WEB_CONCURRENCY", default_web_workers())
 

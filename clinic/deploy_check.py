@@ -31,6 +31,7 @@ def problems(app):
     found += _remember_cookie(config)
     found += _hsts(config.get("STRICT_TRANSPORT_SECURITY"))
     found += _content_security_policy(config.get("CONTENT_SECURITY_POLICY"))
+    found += _rate_limit_storage(config)
     base_url = config.get("CLINIC_BASE_URL") or ""
     if urlsplit(base_url).scheme != "https":
         found.append(f"CLINIC_BASE_URL {base_url!r} is not https: links in emails would be sent in clear.")
@@ -45,7 +46,6 @@ def warnings(app):
             f"MAIL_SERVER is {mail_server!r}: right only if this host runs a mail relay; "
             "otherwise patients get no emails."
         )
-    found += _rate_limit_storage(app.config)
     return found
 
 
@@ -53,10 +53,12 @@ def _rate_limit_storage(config):
     storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
     workers = config.get("WEB_CONCURRENCY") or 1
     if storage.startswith("memory://") and workers > 1:
-        # A warning, not a problem: one worker on one host counts correctly in memory.
+        # One worker on one host counts correctly in memory; several each count alone,
+        # and a worker recycled by gunicorn forgets its counts.
         return [
-            f"REDIS_URL is not set: each of the {workers} web workers (and each host) counts rate "
-            f"limits on its own, so a client gets up to {workers} times the limits. Set REDIS_URL."
+            f"REDIS_URL is not set: each of the {workers} web workers counts rate limits on its own, "
+            f"so a client gets up to {workers} times every limit (staff sign-in included). "
+            "Set REDIS_URL, or WEB_CONCURRENCY=1."
         ]
     return []
 

@@ -96,20 +96,20 @@ def test_a_local_mail_server_is_a_warning_not_a_problem(production_app):
 
 
 @pytest.mark.parametrize(
-    ("storage", "workers", "warned"),
+    ("storage", "workers", "refused"),
     [
         ("memory://", 5, True),
         ("memory://", 1, False),
         ("redis://127.0.0.1:6379/0", 5, False),
     ],
 )
-def test_in_memory_rate_limits_with_several_workers_are_a_warning(production_app, storage, workers, warned):
+def test_in_memory_rate_limits_with_several_workers_are_a_problem(production_app, storage, workers, refused):
     production_app.config.update(RATELIMIT_STORAGE_URI=storage, WEB_CONCURRENCY=workers)
 
-    warnings = deploy_check.warnings(production_app)
+    problems = deploy_check.problems(production_app)
 
-    assert deploy_check.problems(production_app) == []
-    assert ["REDIS_URL is not set" in warning for warning in warnings] == ([True] if warned else [])
+    assert ["REDIS_URL is not set" in problem for problem in problems] == ([True] if refused else [])
+    assert deploy_check.warnings(production_app) == []
 
 
 def test_check_deploy_command_passes_a_safe_config(production_app):
@@ -129,25 +129,44 @@ def test_check_deploy_command_fails_on_problems(production_app):
     assert "HSTS) is off" in result.output
 
 
-def test_check_deploy_from_the_shell_fails_without_an_https_base_url(database_url):
-    # The real entry point, as an operator runs it before going live.
+def check_deploy_from_the_shell(database_url, **settings):
+    """The real entry point, as an operator runs it before going live."""
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "WEB_CONCURRENCY")},
         "CLINIC_ENV": "production",
         "SECRET_KEY": STRONG_KEY,
         "DATABASE_URL": database_url,
-        "CLINIC_BASE_URL": "http://www.hairline-clinic.co.uk",
+        "CLINIC_BASE_URL": DEPLOYMENT_ENV["CLINIC_BASE_URL"],
         "MAIL_SERVER": DEPLOYMENT_ENV["MAIL_SERVER"],
+        "REDIS_URL": DEPLOYMENT_ENV["RATELIMIT_STORAGE_URI"],
+        **settings,
     }
-
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-m", "flask", "--app", "wsgi", "check-deploy"],
         cwd=REPO,
-        env=env,
+        env={name: value for name, value in env.items() if value is not None},
         capture_output=True,
         text=True,
         timeout=60,
     )
 
+
+def test_check_deploy_from_the_shell_fails_without_an_https_base_url(database_url):
+    result = check_deploy_from_the_shell(database_url, CLINIC_BASE_URL="http://www.hairline-clinic.co.uk")
+
     assert result.returncode == 1, result.stdout + result.stderr
     assert "CLINIC_BASE_URL" in result.stderr
+    assert "REDIS_URL" not in result.stderr
+
+
+def test_check_deploy_from_the_shell_fails_with_several_workers_and_no_redis(database_url):
+    result = check_deploy_from_the_shell(database_url, REDIS_URL=None, WEB_CONCURRENCY="3")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "REDIS_URL is not set: each of the 3 web workers" in result.stderr
+
+
+def test_check_deploy_from_the_shell_passes_one_worker_without_redis(database_url):
+    result = check_deploy_from_the_shell(database_url, REDIS_URL=None, WEB_CONCURRENCY="1")
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -3,6 +3,7 @@ and the real stack (gunicorn.conf.py, production settings) logs as promised."""
 
 import os
 import re
+import runpy
 import signal
 import subprocess
 import sys
@@ -104,6 +105,51 @@ def test_rate_limits_count_per_forwarded_client(proxied_app):
     assert post_from(CLIENT) == 429
     assert post_from(f"{FORGED}, {CLIENT}") == 429, "a forged first hop must not reset the count"
     assert post_from("203.0.113.10") == 422, "another client has its own count"
+
+
+def test_a_client_that_reached_gunicorn_directly_cannot_rotate_its_address(proxied_app):
+    client = proxied_app.test_client()
+
+    statuses = [
+        client.post(
+            "/staff/login",
+            data={"email": "nobody@hairline-clinic.co.uk", "password": "a guess at a password"},
+            headers={"X-Forwarded-For": f"203.0.113.{attempt}", "X-Forwarded-Proto": "https"},
+            environ_base={"REMOTE_ADDR": FORGED},
+        ).status_code
+        for attempt in range(12)
+    ]
+
+    assert statuses == [401] * 5 + [429] * 7
+
+
+def test_forwarded_headers_from_a_peer_that_is_not_the_proxy_are_ignored(proxied_app):
+    seen = proxied_app.test_client().get(
+        "/probe",
+        headers={"X-Forwarded-For": CLIENT, "X-Forwarded-Proto": "https"},
+        environ_base={"REMOTE_ADDR": FORGED},
+    )
+
+    assert seen.get_json() == {"remote_addr": FORGED, "scheme": "http", "home": "http://localhost/"}
+
+
+def test_a_proxy_on_a_unix_socket_is_believed(proxied_app):
+    # gunicorn gives the peer of a Unix socket an empty address.
+    seen = proxied_app.test_client().get(
+        "/probe", headers={"X-Forwarded-For": CLIENT}, environ_base={"REMOTE_ADDR": ""}
+    )
+
+    assert seen.get_json()["remote_addr"] == CLIENT
+
+
+def test_gunicorn_binds_to_loopback_and_believes_only_it(monkeypatch):
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    settings = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+
+    assert settings["bind"] == "127.0.0.1:8000"
+    assert settings["forwarded_allow_ips"] == "127.0.0.1,::1"
+    assert TestingConfig.TRUSTED_PROXY_ADDRESSES == ["127.0.0.1", "::1"]
 
 
 def test_gunicorn_with_our_settings_serves_and_logs_one_line_per_request(database_url, tmp_path):

@@ -3,11 +3,12 @@
 import pyotp
 from sqlalchemy import func, select
 
-from clinic import audit, passwords
+from clinic import audit, passwords, ratelimits
 from clinic.extensions import db
 from clinic.models import Practitioner, StaffUser
 from clinic.models.staff import PRACTITIONER, ROLES
 from clinic.models.types import utcnow
+from clinic.staff import lockout, one_time_codes
 
 ISSUER = "Hairline SMP Clinic"
 
@@ -45,19 +46,42 @@ def create(email, name, role, password, *, practitioner=None):
 
 
 def authenticate(email, password, code):
-    """The account these credentials open, or None; every failure looks the same to the caller."""
+    """The account these credentials open, or None. Every failure looks the same to
+    the caller, a locked account's included, whichever part was wrong."""
+    now = utcnow()
     user = find_by_email(email)
+    # Checked even for a locked or unknown account, so that answers take as long.
     password_ok = passwords.verify(user, password)
-    if not password_ok or not user.is_active:
+    if user is None or not user.is_active:
         audit.record_now("sign-in failed", user)
         return None
-    if user.uses_two_factor and not pyotp.TOTP(user.totp_secret).verify(code or "", valid_window=1):
-        audit.record_now("sign-in failed", user, "wrong two-factor code")
+    if lockout.is_locked(user, now):
+        audit.record_now("sign-in failed", user, "account locked")
         return None
-    user.last_sign_in_at = utcnow()
+    if not password_ok:
+        lockout.record_failure(user, now, "wrong password")
+        return None
+    if user.uses_two_factor:
+        refusal = _two_factor_refusal(user, code, now)
+        if refusal:
+            lockout.record_failure(user, now, refusal)
+            return None
+    user.last_sign_in_at = now
     audit.record("signed in", user, actor=user)
     db.session.commit()
     return user
+
+
+def _two_factor_refusal(user, code, now):
+    """Why this code does not complete the sign-in, or None, its step then spent
+    in the sign-in's transaction."""
+    if not ratelimits.two_factor_attempts_left(user):
+        return "too many wrong two-factor codes"
+    step = one_time_codes.matching_step(user.totp_secret, code, now)
+    if step is None or not one_time_codes.spend(user, step):
+        ratelimits.count_wrong_two_factor_code(user)
+        return "wrong two-factor code" if step is None else "two-factor code already used"
+    return None
 
 
 def sign_out(user):
@@ -72,6 +96,8 @@ def set_password(user, password):
         raise AccountError(problem)
     user.password_hash = passwords.hash_password(password)
     user.rotate_session_token()
+    # Guesses made against the old password say nothing about the new one.
+    lockout.lift(user)
     audit.record("changed password", user)
 
 
@@ -84,9 +110,12 @@ def totp_uri(user, secret):
 
 
 def enable_two_factor(user, secret, code):
-    if not pyotp.TOTP(secret).verify(code or "", valid_window=1):
+    step = one_time_codes.matching_step(secret, code, utcnow())
+    if step is None:
         raise AccountError("That code did not match. Check the time on your phone and try the newest code.")
     user.totp_secret = secret
+    # The code that confirmed the setup is spent: it cannot sign in too.
+    user.totp_last_step = step
     audit.record("turned on two-factor sign-in", user)
     db.session.commit()
 

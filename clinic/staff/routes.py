@@ -24,6 +24,8 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data, form.code.data)
         if user is None:
+            # A code is no use twice, and echoing it would tell a failure's causes apart.
+            form.code.data = ""
             flash(SIGN_IN_FAILED, "warning")
             return render_template("staff/login.html", form=form), 401
         # A fresh session at sign-in: nothing planted in the cookie beforehand survives.
