@@ -10,7 +10,8 @@ import sys
 
 from config import default_web_workers
 
-# Loopback only: nginx on the same host is the one client, and it terminates TLS.
+# Loopback (or a Unix socket, "unix:/run/clinic/gunicorn.sock") only, never a public
+# address: nginx on the same host is the one client, and it terminates TLS.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Threads let a worker wait on PostgreSQL or the mail server for one request
@@ -56,7 +57,8 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # Which peers may tell gunicorn the scheme (X-Forwarded-Proto): the local nginx.
-# The client's address is taken by the app itself (PROXY_TRUSTED_HOPS).
+# The client's address is taken by the app itself, and likewise only from these
+# peers (TRUSTED_PROXY_ADDRESSES, PROXY_TRUSTED_HOPS; clinic.trust_proxy).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The runtime control socket is not used (systemd sends the signals) and would
