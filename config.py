@@ -112,6 +112,10 @@ class Config:
     OUTBOX_RETRY_BASE_SECONDS = _int("OUTBOX_RETRY_BASE_SECONDS", 60)
     OUTBOX_RETRY_MAX_SECONDS = _int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
+    # Anyone can type any address into the public forms: past these many emails to one
+    # address in the last hour or day, further ones are held, not sent (clinic/outbox.py).
+    PATIENT_EMAIL_HOURLY_LIMIT = _int("PATIENT_EMAIL_HOURLY_LIMIT", 5)
+    PATIENT_EMAIL_DAILY_LIMIT = _int("PATIENT_EMAIL_DAILY_LIMIT", 20)
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     # Short timeouts and a prefix for a Redis shared with other apps (the memory

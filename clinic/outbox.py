@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_mail import Connection, Message
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from clinic import clinic_info, database_outage, outbox_checks
@@ -26,6 +26,8 @@ from clinic.models.types import utcnow
 log = logging.getLogger(__name__)
 
 QUEUED, SENT, FAILED, WITHDRAWN = "queued", "sent", "failed", "withdrawn"
+# Past a recipient's cap (PATIENT_EMAIL_HOURLY_LIMIT, PATIENT_EMAIL_DAILY_LIMIT): kept, never sent.
+HELD = "held"
 MAX_ERROR_LENGTH = 500
 
 
@@ -37,8 +39,13 @@ AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppre
 
 def email_patient(kind, address, subject, template, *, headers=None, **context):
     """Queue an email to a patient: a reply reaches the clinic (CLINIC_REPLY_TO),
-    although it is sent from a no-reply address."""
-    return queue_email(
+    although it is sent from a no-reply address.
+
+    Anyone can type anyone's address into the public forms, so an address that has
+    had its share of emails lately gets no more: the email is held, with the reason
+    for staff to see, and whatever caused it is saved as usual."""
+    held_reason = _cap_reached(address)
+    message = queue_email(
         kind,
         [address],
         subject,
@@ -47,6 +54,35 @@ def email_patient(kind, address, subject, template, *, headers=None, **context):
         headers=AUTOMATIC_HEADERS | (headers or {}),
         **context,
     )
+    if held_reason:
+        message.status, message.held_reason = HELD, held_reason
+    return message
+
+
+def _cap_reached(address):
+    """Why `address` may have no more emails now, or None: the emails to it (any case)
+    queued or sent in the last hour and day, against the caps."""
+    config = current_app.config
+    now = utcnow()
+    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
+    in_day, in_hour = db.session.execute(
+        select(func.count(), func.count(case((OutboxMessage.created_at > hour_ago, 1)))).where(
+            func.lower(OutboxMessage.recipients) == func.lower(address),
+            OutboxMessage.status.in_((QUEUED, SENT)),
+            OutboxMessage.created_at > day_ago,
+            # Never earlier than created_at (a retry only moves it later), so this
+            # changes no count; it lets the (status, next_attempt_at) index find the
+            # day's emails rather than every email ever sent being read.
+            OutboxMessage.next_attempt_at > day_ago,
+        )
+    ).one()
+    for count, limit, period in (
+        (in_hour, config["PATIENT_EMAIL_HOURLY_LIMIT"], "hour"),
+        (in_day, config["PATIENT_EMAIL_DAILY_LIMIT"], "day"),
+    ):
+        if count >= limit:
+            return f"this address has had {count} emails in the last {period}"
+    return None
 
 
 def email_staff(kind, subject, template, *, patient_email, **context):

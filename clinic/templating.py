@@ -1,6 +1,9 @@
 """Globals and filters the templates share."""
 
-from clinic import choices, clinic_info, static_assets, timefmt
+import re
+import unicodedata
+
+from clinic import choices, clinic_info, outbox, static_assets, timefmt
 from clinic.booking import video
 from clinic.urls import site_url
 from clinic.validators import display_phone
@@ -20,6 +23,46 @@ def field_attrs(field, hint=None, **extra):
     return {name: value for name, value in attributes.items() if value is not None}
 
 
+PATIENT_NAME_MAX = 60
+# Words that are an address, not part of a name: a URL or URI, a web or email address, or
+# a domain (a full stop, or the ideographic one some mail clients read as one, followed by
+# two or more letters or digits: "evil.example", "x.co/win"). Initials ("J.R.") are not.
+_ADDRESS_WORD = re.compile(
+    r"://|@|\w[.\u3002]\w\w|^(?:mailto|tel|sms|callto|javascript|data|file):", re.IGNORECASE
+)
+# Zero-width (non-)joiners belong to names in some scripts; other format characters
+# (bidi overrides, invisible separators) only disguise text.
+_KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+
+
+def patient_name(name):
+    """A patient's name as emails show it: one line, at most PATIENT_NAME_MAX characters
+    (cut at a word, with an ellipsis), and nothing a mail client would make a link of, since
+    anyone can type anything as their name into a form that emails the address they give.
+
+    Words that are addresses are left out whole rather than broken (a zero-width space
+    or an inserted space would still show the address to the reader, and clients differ
+    in what they link); the rare name written with a dot inside a word ("St.John") loses
+    that word. Compatibility forms are folded first (NFKC), so fullwidth letters, stops
+    and at signs are caught too.
+    """
+    name = unicodedata.normalize("NFKC", str(name or ""))
+    name = "".join(
+        character
+        for character in name
+        if unicodedata.category(character) not in {"Cc", "Cf"}
+        or character.isspace()
+        or character in _KEPT_FORMAT_CHARACTERS
+    )
+    name = " ".join(word for word in name.split() if not _ADDRESS_WORD.search(word))
+    if len(name) <= PATIENT_NAME_MAX:
+        return name
+    cut = name[: PATIENT_NAME_MAX - 1]
+    if name[PATIENT_NAME_MAX - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "\u2026"
+
+
 def register_template_helpers(app):
     static_assets.init_app(app)
     app.context_processor(clinic_info.as_template_context)
@@ -32,6 +75,13 @@ def register_template_helpers(app):
         video_link_needed=video.LINK_NEEDED,
         video_link_to_follow=video.LINK_TO_FOLLOW,
     )
+    # What a held email's status is called (records_parts.html), as clinic.outbox names it.
+    app.jinja_env.globals.update(email_held=outbox.HELD)
     app.jinja_env.filters.update(
-        phone=display_phone, clock=timefmt.clock, day=timefmt.day, when=timefmt.when, zone=timefmt.zone_name
+        patient_name=patient_name,
+        phone=display_phone,
+        clock=timefmt.clock,
+        day=timefmt.day,
+        when=timefmt.when,
+        zone=timefmt.zone_name,
     )

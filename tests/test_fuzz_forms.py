@@ -25,6 +25,7 @@ from clinic.extensions import db
 from clinic.models import ConsultationType, Photo, Practitioner, WaitlistEntry
 from clinic.models.types import utcnow
 from clinic.public import forms as public_forms
+from clinic.templating import patient_name
 from clinic.timefmt import parse_start
 from tests.conftest import STAFF_PASSWORD, local_start, sign_in
 from tests.factories import BookingFactory, EnquiryFactory
@@ -165,7 +166,8 @@ def test_enquiry_form(app, client, runner, mail_sink, name, message, changes):
         check_mail(runner, mail_sink)
         if not data.get("website"):
             [staff_email] = mail_sink.to(app.config["CLINIC_STAFF_EMAIL"][0])
-            assert str(escape(data["full_name"].strip())) in staff_email.html
+            # The name as emails show a name (clinic.templating.patient_name).
+            assert str(escape(patient_name(data["full_name"]))) in staff_email.html
 
 
 PATIENT_FIELDS = (
