@@ -64,6 +64,9 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Hairline SMP Clinic <no-reply@hairline-clinic.co.uk>"
     )
     MAIL_SUPPRESS_SEND = False
+    # Flask-Mail's default is app.debug: the whole SMTP conversation, patients' details
+    # included, written to the terminal in development.
+    MAIL_DEBUG = False
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
     CLINIC_STAFF_EMAIL = _list("CLINIC_STAFF_EMAIL") or ["reception@hairline-clinic.co.uk"]

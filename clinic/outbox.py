@@ -352,8 +352,9 @@ class _TimedConnection(Connection):
     def configure_host(self):
         state = self.mail
         smtp = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        # No set_debuglevel, whatever MAIL_DEBUG says: smtplib's debug output is the whole
+        # SMTP conversation, patients' names and addresses included, on standard error.
         host = smtp(state.server, state.port, timeout=current_app.config["MAIL_TIMEOUT"])
-        host.set_debuglevel(int(state.debug))
         if state.use_tls:
             host.starttls()
         if state.username and state.password:

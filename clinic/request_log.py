@@ -51,6 +51,7 @@ def register_request_log(app):
     rate limit or sign-in check can end the request, and the line is written last."""
     app.before_request(start_request)
     app.after_request(finish_request)
+    logging.getLogger("werkzeug").addFilter(DEV_SERVER_LINES)
 
 
 def start_request():
@@ -96,6 +97,26 @@ def route():
     path = TOKEN_PATH.sub(lambda match: f"/{match.group(1)}/<token>", request.path)
     # Percent-encoding keeps a decoded newline or space from splitting the line.
     return quote(path[:MAX_PATH_LOGGED], safe="/._-~<>")
+
+
+class DevServerLineFilter(logging.Filter):
+    """The development server (`flask run`) prints every request line as sent: keep
+    the method and path, without the query string or a link's token."""
+
+    def filter(self, record):
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (DEV_SERVER_REQUEST.sub(_line_without_secrets, record.args[0]), *record.args[1:])
+        return True
+
+
+# "GET /staff/enquiries?q=... HTTP/1.1", possibly inside the terminal's colour codes.
+DEV_SERVER_REQUEST = re.compile(r"(?P<method>[A-Z]+) (?P<target>\S.*?) (?P<version>HTTP/[\d.]+)")
+DEV_SERVER_LINES = DevServerLineFilter()
+
+
+def _line_without_secrets(match):
+    path = TOKEN_PATH.sub(lambda token: f"/{token.group(1)}/<token>", match["target"].partition("?")[0])
+    return f"{match['method']} {path} {match['version']}"
 
 
 class RequestIdFilter(logging.Filter):

@@ -9,17 +9,27 @@ no SECRET_KEY and no manage or invitation token may appear in any log record's
 message or arguments, the one-line-per-request log included.
 """
 
+import base64
 import io
 import logging
+import os
 import re
+import subprocess
+import sys
+import time
+import zlib
+from urllib.parse import quote_plus
 
 import pytest
+import requests
 from PIL import Image
 from sqlalchemy import select
 
+from clinic.booking import invitations
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry
 from tests.conftest import STAFF_PASSWORD, sign_in
+from tests.support.server import REPO, csrf_token, hidden_fields
 from tests.support.smtp_sink import free_port
 
 NAME = "Quillon Vantreese"
@@ -164,3 +174,177 @@ def test_no_personal_data_or_secret_reaches_the_logs(
     if app.config["MAIL_PORT"] != mail_sink.port:
         # The outage was noticed and logged: the check above read real records.
         assert any(record.name == "clinic.outbox" and record.levelno == logging.WARNING for record in records)
+
+
+# ---------- The development server's whole output, and every cookie ----------
+
+
+def session_payload(cookie_value):
+    """The data inside a Flask session cookie (itsdangerous: base64 JSON, zlib-compressed
+    when it starts with "."), or the value itself for any other cookie."""
+    compressed = cookie_value.startswith(".")
+    payload = cookie_value.removeprefix(".").split(".")[0]
+    try:
+        data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        return (zlib.decompress(data) if compressed else data).decode()
+    except (ValueError, zlib.error, UnicodeDecodeError):
+        return cookie_value
+
+
+class CookieJournal(requests.Session):
+    """A browser that notes every cookie it is sent, decoded."""
+
+    def __init__(self, journal):
+        super().__init__()
+        self.hooks["response"].append(
+            lambda response, **_: journal.extend(
+                session_payload(header.split(";")[0].partition("=")[2])
+                for header in response.raw.headers.getlist("Set-Cookie")
+            )
+        )
+
+
+def dev_journey(base, schedule, staff, cookies):
+    """A patient's enquiry and booking, reception inviting them, and the patient booking
+    again from the invitation, as browsers do it: forms with their tokens, over HTTP."""
+    patient = CookieJournal(cookies)
+    page = patient.get(f"{base}/enquire", timeout=30).text
+    enquiry = {
+        **hidden_fields(page),
+        "full_name": NAME,
+        "email": EMAIL,
+        "phone": PHONE,
+        "preferred_contact": "phone",
+        "concern": "scar",
+        "hoped_result": "scar",
+        "message": MESSAGE,
+        "health_consent": "y",
+        "photo_consent": "y",
+    }
+    sent = patient.post(
+        f"{base}/enquire", data=enquiry, files={"photo_front": ("scar.png", png())}, allow_redirects=False
+    )
+    assert sent.status_code == 303, sent.text
+
+    def book(browser, number):
+        slots = browser.get(
+            f"{base}/book/slots",
+            params={"type": schedule.in_clinic, "practitioner": "any", "date": schedule.day},
+            timeout=30,
+        ).json()["slots"]
+        choice = {"type": schedule.in_clinic, "practitioner": "any", "start": slots[number]["start"]}
+        page = browser.get(f"{base}/book/details", params=choice, timeout=30).text
+        form = {
+            **choice,
+            **hidden_fields(page),
+            "full_name": NAME,
+            "email": EMAIL,
+            "phone": PHONE,
+            "concern": "scar",
+            "pattern_stage": "not_sure",
+            "notes": BOOKING_NOTES,
+            "adult_confirmed": "y",
+            "health_consent": "y",
+        }
+        booked = browser.post(f"{base}/book/details", data=form, allow_redirects=False, timeout=30)
+        assert booked.status_code == 303, booked.text
+        return page
+
+    book(patient, 0)
+
+    reception = CookieJournal(cookies)
+    token = csrf_token(reception.get(f"{base}/staff/login", timeout=30).text)
+    signed_in = reception.post(
+        f"{base}/staff/login",
+        data={"csrf_token": token, "email": staff.reception.email, "password": STAFF_PASSWORD, "code": ""},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert signed_in.status_code == 303
+    for query in (NAME, EMAIL, PHONE):
+        assert reception.get(f"{base}/staff/enquiries", params={"q": query}, timeout=30).ok
+    return patient, reception, book
+
+
+def test_the_development_server_prints_and_cookies_carry_no_personal_data(
+    app, schedule, staff, database_url, tmp_path
+):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "CLINIC_ENV": "development",
+        # This checkout's own .env (make run) stays out of it.
+        "FLASK_SKIP_DOTENV": "1",
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "DATABASE_URL": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(app.config["MAIL_PORT"]),
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+    output = tmp_path / "flask-run.log"
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            # As `make run` serves it, but without the reloader: an edit elsewhere in the
+            # checkout would restart the server in the middle of the journey.
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "wsgi",
+                "run",
+                "--debug",
+                "--no-reload",
+                "--port",
+                str(port),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    cookies = []
+    try:
+        wait_for(base, process)
+        patient, reception, book = dev_journey(base, schedule, staff, cookies)
+        with app.app_context():
+            enquiry = db.session.scalar(select(Enquiry))
+            invite_page = reception.get(f"{base}/staff/enquiries/{enquiry.id}", timeout=30).text
+            invited = reception.post(
+                f"{base}/staff/enquiries/{enquiry.id}/invite",
+                data={"csrf_token": csrf_token(invite_page)},
+                allow_redirects=False,
+                timeout=30,
+            )
+            assert invited.status_code == 303, invited.text
+            token = invitations.invitation_token(enquiry)
+        invitee = CookieJournal(cookies)
+        assert invitee.get(f"{base}/book/invite/{token}", timeout=30).ok
+        # The form is filled in from the enquiry, on the server.
+        assert NAME in book(invitee, 1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    printed = output.read_text()
+    assert "GET /book/invite/" in printed  # the capture holds the server's request log
+    personal = {"name": NAME, "email": EMAIL, "phone": PHONE, "phone E.164": PHONE_E164}
+    for label, value in personal.items():
+        assert value.lower() not in printed.lower(), f"{label} printed by the development server"
+        assert quote_plus(value).lower() not in printed.lower(), f"{label} printed by the development server"
+        for cookie in cookies:
+            assert value.lower() not in cookie.lower(), f"{label} in a cookie: {cookie[:300]}"
+    assert any("_user_id" in cookie or "csrf_token" in cookie for cookie in cookies)  # decoded
+
+
+def wait_for(base, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the development server stopped"
+        try:
+            if requests.get(f"{base}/healthz", timeout=5).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise AssertionError("the development server did not start")

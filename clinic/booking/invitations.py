@@ -1,5 +1,8 @@
 """Reception can invite an enquirer to book online: a signed link that opens
-/book with their contact details filled in, and ties the booking to the enquiry."""
+/book with their contact details filled in, and ties the booking to the enquiry.
+
+The visitor's session remembers only which enquiry invited them; the details are
+read from that enquiry when the form is shown."""
 
 from flask import current_app, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -11,7 +14,7 @@ from clinic.extensions import db
 from clinic.models import Enquiry
 
 SALT = "booking-invitation"
-PREFILL_KEY = "booking_prefill"
+INVITED_KEY = "invited_by_enquiry"
 VALID_DAYS = 14
 
 
@@ -45,26 +48,32 @@ def send(enquiry):
 
 
 def remember(enquiry):
-    """Keep the enquirer's contact details for the booking form in their own session cookie."""
-    session[PREFILL_KEY] = {
-        "enquiry_id": enquiry.id,
-        "full_name": enquiry.full_name,
-        "email": enquiry.email,
-        "phone": enquiry.phone or "",
-    }
+    """Keep which enquiry invited this visitor, by its id alone: the session cookie is
+    signed, not encrypted, so the contact details stay in the database."""
+    session[INVITED_KEY] = enquiry.id
 
 
 def prefill():
-    return session.get(PREFILL_KEY) or {}
+    """The invited enquirer's contact details for the booking form, read from their enquiry."""
+    enquiry = _invited_enquiry()
+    if enquiry is None:
+        return {}
+    return {"full_name": enquiry.full_name, "email": enquiry.email, "phone": enquiry.phone or ""}
 
 
 def enquiry_id_for(email):
     """The invited enquiry this booking answers, if the form's email is the invited one."""
-    remembered = prefill()
-    if remembered and remembered.get("email", "").lower() == (email or "").lower():
-        return remembered["enquiry_id"]
+    enquiry = _invited_enquiry()
+    if enquiry is not None and enquiry.email.lower() == (email or "").lower():
+        return enquiry.id
     return None
 
 
 def forget():
-    session.pop(PREFILL_KEY, None)
+    session.pop(INVITED_KEY, None)
+
+
+def _invited_enquiry():
+    """None once the enquiry is gone (erased or purged since the link was opened)."""
+    enquiry_id = session.get(INVITED_KEY)
+    return db.session.get(Enquiry, enquiry_id) if enquiry_id is not None else None

@@ -113,7 +113,7 @@ def details():
             return redirect(url_for("booking.times", **selection.params(date=to_local(start).date())))
         form.process(
             data={
-                **{key: value for key, value in invitations.prefill().items() if key != "enquiry_id"},
+                **invitations.prefill(),
                 "type": selection.consultation_type.id,
                 "practitioner": selection.practitioner_param,
                 "start": format_start(start),

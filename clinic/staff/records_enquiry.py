@@ -59,7 +59,10 @@ def enquiry_assign(enquiry_id):
 @allow(*FRONT_DESK)
 def enquiry_invite(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
-    send_and_flash(triage.send_invitation(record), "Booking invitation queued.", f"Sent to {record.email}.")
+    # Flashed messages travel in the session cookie, so this one names no address.
+    send_and_flash(
+        triage.send_invitation(record), "Booking invitation queued.", "The patient has been emailed it."
+    )
     return back_to(record)
 
 
