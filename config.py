@@ -94,6 +94,10 @@ class Config:
     WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 24)
     BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10 per minute;40 per hour")
     PHOTO_MAX_BYTES = _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    # Checked from the header before a photo is decoded, which takes 4 bytes a pixel (clinic/photos.py).
+    PHOTO_MAX_PIXELS = _int("PHOTO_MAX_PIXELS", 24_000_000)
+    # Photos are stored at most this many pixels on their long edge.
+    PHOTO_MAX_EDGE = _int("PHOTO_MAX_EDGE", 2560)
     # The periods the privacy notice (templates/public/privacy.html) promises; change both together.
     ENQUIRY_RETENTION_MONTHS = _int("ENQUIRY_RETENTION_MONTHS", 12)
     BOOKING_RETENTION_MONTHS = _int("BOOKING_RETENTION_MONTHS", 8 * 12)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from clinic import booking, database, manage, public
+from clinic import booking, database, manage, photos, public
 from clinic.admin import audit_routes, privacy_routes
 from clinic.admin import routes as admin_routes
 from clinic.cli import register_commands
@@ -40,6 +40,7 @@ def create_app(config_class=None, overrides=None):
         app.config.update(overrides)
     Path(app.instance_path).mkdir(exist_ok=True)
     bank_holidays.init_app(app)
+    photos.init_app(app)
 
     configure_logging(app)
     trust_proxy(app)

@@ -21,15 +21,17 @@ class PhotoFields:
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         self.processed_photos = []
-        max_bytes = current_app.config["PHOTO_MAX_BYTES"]
+        limits = {
+            "max_bytes": current_app.config["PHOTO_MAX_BYTES"],
+            "max_pixels": current_app.config["PHOTO_MAX_PIXELS"],
+            "max_edge": current_app.config["PHOTO_MAX_EDGE"],
+        }
         for field_name, label in PHOTO_FIELDS.items():
             upload = getattr(self, field_name).data
             if not getattr(upload, "filename", ""):
                 continue
             try:
-                self.processed_photos.append(
-                    (label, photos.process_upload(upload.stream, max_bytes=max_bytes))
-                )
+                self.processed_photos.append((label, photos.process_upload(upload.stream, **limits)))
             except photos.PhotoRejected as rejection:
                 getattr(self, field_name).errors.append(str(rejection))
                 valid = False

@@ -3,33 +3,46 @@
 Neither the file name nor the browser's content type is trusted: the bytes are decoded with Pillow,
 limited to JPEG, PNG and WebP, and the pixels are copied into a fresh image before encoding, so
 nothing a phone adds (EXIF with GPS and camera details, ICC, XMP, PNG text) reaches our disk.
+
+Decoding is the costly part (a photo at MAX_PIXELS takes about 100 MB, as Pillow holds RGB in
+4 bytes a pixel), so it is bounded: the pixel count is checked from the header before any pixel is
+decoded, JPEGs are decoded straight at the scale needed, a photo is stored at most MAX_EDGE pixels
+on its long edge with its thumbnail beside it, and each process decodes one photo at a time.
 """
 
 import contextlib
 import io
+import math
 import os
 import re
 import secrets
 import struct
 import tempfile
+import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import ExifTags, Image, ImageCms
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 LABELS = [("front", "Front (hairline)"), ("top", "Top"), ("crown", "Crown")]
 MAX_BYTES = 10 * 1024 * 1024
-# Checked per call, from the header, before any pixel memory is allocated. Pillow's process-wide
-# Image.MAX_IMAGE_PIXELS is deliberately left alone (other code shares it and changing it is not
-# thread-safe); it stays in force as a second guard above ours, its warnings turned into errors.
-MAX_PIXELS = 40_000_000
+# Checked per call, from the header, before any pixel memory is allocated. Pillow's own guard
+# (Image.MAX_IMAGE_PIXELS) is set to the same limit once, at start-up (init_app), as a second guard
+# for every image this process opens; its warnings are turned into errors while an upload is read.
+MAX_PIXELS = 24_000_000
+# Photos are stored at most this many pixels on their long edge, thumbnails at most THUMBNAIL_EDGE.
+MAX_EDGE = 2560
+THUMBNAIL_EDGE = 320
 
 _NOT_A_PHOTO = "This file is not a photo we can accept. Please choose a JPEG, PNG or WebP image."
 _DAMAGED = "We could not read this photo. It may be damaged or only partly uploaded, so please try again."
-_TOO_MANY_PIXELS = "This photo's width and height are too large. Please choose a smaller version of it."
+_TOO_MANY_PIXELS = (
+    "This photo's width and height are too large (over {megapixels:g} megapixels). "
+    "Please choose a smaller version of it."
+)
 _EMPTY = "This file is empty. Please choose a photo."
 
 # What Pillow's parsers and decoders raise on malformed input. A hostile or broken file is the
@@ -38,8 +51,39 @@ _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyErr
 _BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
 _NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|webp)")
+_THUMBNAIL_SUFFIX = "-small"
 _CHUNK = 64 * 1024
 _SRGB = ImageCms.createProfile("sRGB")
+# Hamming: nearly as sharp as bicubic when shrinking, at a third of Lanczos's cost (which took over
+# a second for three photos at MAX_PIXELS). It reads 1 source pixel either side, times the scale.
+_RESAMPLE = Image.Resampling.HAMMING
+_RESAMPLE_SUPPORT = 1.0
+_BAND_ROWS = 64
+# Shrinking by 4 or more first averages whole blocks of pixels, which is far cheaper and, this far
+# from the final size, looks the same (Pillow's thumbnail() does the same).
+_REDUCING_GAP = 2.0
+# Pillow resamples these through a premultiplied copy of the whole image.
+_PREMULTIPLIED = ("RGBA", "LA")
+# The transposition that shows a photo upright, by its EXIF orientation (as ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+# One photo decoded at a time in each process: a burst of uploads queues here (each for well under
+# a second) instead of multiplying the memory a decoded photo takes.
+_DECODING = threading.Lock()
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def init_app(app):
+    Image.MAX_IMAGE_PIXELS = app.config["PHOTO_MAX_PIXELS"]
 
 
 class PhotoRejected(ValueError):
@@ -53,6 +97,7 @@ class ProcessedPhoto:
     extension: str
     width: int
     height: int
+    thumbnail: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -70,46 +115,35 @@ _JPEG = _Output("JPEG", "image/jpeg", ".jpg", False, (("quality", 88), ("optimiz
 _OUTPUTS = {
     "JPEG": _JPEG,
     "MPO": _JPEG,
-    "PNG": _Output("PNG", "image/png", ".png", True, ()),
+    # Photos barely compress past level 3, and level 6 (Pillow's default) costs half as much again.
+    "PNG": _Output("PNG", "image/png", ".png", True, (("compress_level", 3),)),
     "WEBP": _Output("WEBP", "image/webp", ".webp", True, (("quality", 88),)),
 }
 
 
 def process_upload(
-    stream: BinaryIO, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+    stream: BinaryIO, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS, max_edge: int = MAX_EDGE
 ) -> ProcessedPhoto:
     data = _read_at_most(stream, max_bytes)
-    image = _decode(data, max_pixels)
-    output = _OUTPUTS.get(image.format or "")
-    if output is None:
-        raise PhotoRejected(_NOT_A_PHOTO)
-    # Rebinding `image` lets each superseded copy go, so a large photo is held at most twice.
-    image = _flatten_mode(_to_srgb(image), output.keeps_alpha)
-    # A new image carries none of the source's info, EXIF cache or ICC profile, so the encoder
-    # has nothing to copy across; only pixel data survives.
-    clean = Image.new(image.mode, image.size)
-    clean.paste(image)
-    del image
-    buffer = io.BytesIO()
-    clean.save(buffer, output.pil_format, **dict(output.options))
-    return ProcessedPhoto(buffer.getvalue(), output.content_type, output.extension, *clean.size)
+    with _DECODING:
+        clean, output = _clean_image(data, max_pixels, max_edge)
+        photo = _encode(clean, output)
+        thumbnail = _encode(_fitted(clean, THUMBNAIL_EDGE), output)
+    return ProcessedPhoto(photo, output.content_type, output.extension, *clean.size, thumbnail=thumbnail)
 
 
 def store(photo: ProcessedPhoto, folder: str | Path) -> str:
+    """Store the photo and its thumbnail; returns the photo's name."""
     folder = Path(folder)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = secrets.token_hex(16) + photo.extension
-    # mkstemp creates the file 0o600 whatever the umask, and the rename means nobody ever sees
-    # half a photo under its final name.
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".tmp")
+    _write(folder / _thumbnail_name(name), photo.thumbnail)
     try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(photo.data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_name, folder / name)
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
+        _write(folder / name, photo.data)
+    except BaseException:
+        (folder / _thumbnail_name(name)).unlink(missing_ok=True)
+        raise
+    # The booking that points at these files is committed next; make the renames durable first.
     _fsync_directory(folder)
     return name
 
@@ -121,8 +155,44 @@ def path_for(name: str, folder: str | Path) -> Path:
     return path
 
 
+def thumbnail_path_for(name: str, folder: str | Path) -> Path:
+    """The stored photo's thumbnail. A photo stored before thumbnails were gets its own now, once."""
+    photo = path_for(name, folder)
+    thumbnail = photo.with_name(_thumbnail_name(name))
+    if not thumbnail.is_file():
+        with _DECODING, Image.open(photo, formats=ACCEPTED_FORMATS) as image:
+            output = _OUTPUTS[image.format]
+            _load(image, THUMBNAIL_EDGE)
+            data = _encode(_fitted(image, THUMBNAIL_EDGE), output)
+        _write(thumbnail, data)
+        _fsync_directory(thumbnail.parent)
+    return thumbnail
+
+
 def delete(name: str, folder: str | Path) -> None:
-    _checked_path(name, folder).unlink(missing_ok=True)
+    """Delete a stored photo and its thumbnail."""
+    path = _checked_path(name, folder)
+    path.unlink(missing_ok=True)
+    path.with_name(_thumbnail_name(name)).unlink(missing_ok=True)
+
+
+def _thumbnail_name(name: str) -> str:
+    stem, dot, extension = name.rpartition(".")
+    return f"{stem}{_THUMBNAIL_SUFFIX}{dot}{extension}"
+
+
+def _write(path: Path, data: bytes) -> None:
+    # mkstemp creates the file 0o600 whatever the umask, and the rename means nobody ever sees
+    # half a photo under its final name.
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_name, path)
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
 
 
 def _read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
@@ -143,11 +213,38 @@ def _read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
     return bytes(buffer)
 
 
-def _decode(data: bytes, max_pixels: int) -> Image.Image:
+def _clean_image(data: bytes, max_pixels: int, max_edge: int) -> tuple[Image.Image, _Output]:
+    """The photo upright, in sRGB, at most max_edge on its long edge, in a fresh image without metadata."""
+    image = _open(data, max_pixels)
+    output = _OUTPUTS.get(image.format or "")
+    if output is None:
+        raise PhotoRejected(_NOT_A_PHOTO)
+    # Read before the pixels: the resampled copy made below carries none of the source's info.
+    profile = image.info.get("icc_profile")
+    upright = _UPRIGHT.get(_orientation(image))
+    _load(image, max_edge)
+    # CMYK is resampled as it is, then converted with its profile; everything else is converted
+    # band by band while resampling, so that no full-size copy is made.
+    mode = image.mode if image.mode == "CMYK" else _flat_mode(image, output.keeps_alpha)
+    # Rebinding `image` lets each superseded copy go.
+    image = _fitted(image, max_edge, mode)
+    image = _flatten_mode(_to_srgb(image, profile), output.keeps_alpha)
+    if upright is not None:
+        image = image.transpose(upright)
+    # A new image carries none of the source's info, EXIF cache or ICC profile, so the encoder
+    # has nothing to copy across; only pixel data survives.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean, output
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    """The image with its header read and its size checked; no pixel is decoded yet."""
+    too_many_pixels = _TOO_MANY_PIXELS.format(megapixels=max_pixels / 1_000_000)
     size = _webp_canvas_size(data)
     if size and size[0] * size[1] > max_pixels:
         # libwebp allocates the whole canvas as soon as Pillow opens the file.
-        raise PhotoRejected(_TOO_MANY_PIXELS)
+        raise PhotoRejected(too_many_pixels)
     # catch_warnings is process-wide rather than per-thread; if another thread's exit ever
     # restores the filters under us, the explicit pixel check below still refuses the image.
     with warnings.catch_warnings():
@@ -155,22 +252,73 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
         except _BOMB_ERRORS as error:
-            raise PhotoRejected(_TOO_MANY_PIXELS) from error
+            raise PhotoRejected(too_many_pixels) from error
         except _DECODE_ERRORS as error:
             raise PhotoRejected(_NOT_A_PHOTO) from error
-        width, height = image.size
-        if width * height > max_pixels:
-            raise PhotoRejected(_TOO_MANY_PIXELS)
-        try:
-            image.load()
-        except _BOMB_ERRORS as error:
-            raise PhotoRejected(_TOO_MANY_PIXELS) from error
-        except _DECODE_ERRORS as error:
-            raise PhotoRejected(_DAMAGED) from error
+    width, height = image.size
+    if width * height > max_pixels:
+        raise PhotoRejected(too_many_pixels)
+    return image
+
+
+def _load(image: Image.Image, max_edge: int) -> None:
+    """Decode the pixels; a JPEG straight at the smallest of 1/1, 1/2, 1/4 or 1/8 scale that still
+    has max_edge pixels on its long edge (libjpeg scales while decoding, at a fraction of the cost)."""
+    if image.format in ("JPEG", "MPO"):
+        image.draft(None, _fitted_size(image.size, max_edge))
+    try:
+        image.load()
+    except _DECODE_ERRORS as error:
+        raise PhotoRejected(_DAMAGED) from error
+
+
+def _orientation(image: Image.Image) -> int | None:
     # A mangled EXIF block should not cost the patient a good photo; it is then kept as shot.
     with contextlib.suppress(*_DECODE_ERRORS):
-        ImageOps.exif_transpose(image, in_place=True)
-    return image
+        return image.getexif().get(ExifTags.Base.Orientation)
+    return None
+
+
+def _fitted_size(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    width, height = size
+    longest = max(width, height)
+    if longest <= edge:
+        return size
+    return max(1, round(width * edge / longest)), max(1, round(height * edge / longest))
+
+
+def _fitted(image: Image.Image, edge: int, mode: str | None = None) -> Image.Image:
+    """The image in `mode` (its own by default), scaled down to at most edge pixels on its long edge.
+
+    Resampled in bands of rows: beside the source only the result and one band are held, where a
+    whole-image resize would also hold a half-done copy and, for RGBA, a premultiplied one. Pillow
+    resamples only the rows a band needs, so a band is cropped only to convert it.
+    """
+    mode = mode or image.mode
+    size = _fitted_size(image.size, edge)
+    if size == image.size:
+        return image if image.mode == mode else image.convert(mode)
+    scale = image.height / size[1]
+    margin = math.ceil(_RESAMPLE_SUPPORT * max(scale, 1)) + 1
+    cropped = image.mode != mode or mode in _PREMULTIPLIED
+    result = Image.new(mode, size)
+    for top in range(0, size[1], _BAND_ROWS):
+        bottom = min(top + _BAND_ROWS, size[1])
+        band, first = image, 0
+        if cropped:
+            first = max(0, math.floor(top * scale) - margin)
+            band = image.crop((0, first, image.width, min(image.height, math.ceil(bottom * scale) + margin)))
+            band = band if band.mode == mode else band.convert(mode)
+        box = (0, top * scale - first, image.width, bottom * scale - first)
+        resampled = band.resize((size[0], bottom - top), _RESAMPLE, box=box, reducing_gap=_REDUCING_GAP)
+        result.paste(resampled, (0, top))
+    return result
+
+
+def _encode(image: Image.Image, output: _Output) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, output.pil_format, **dict(output.options))
+    return buffer.getvalue()
 
 
 def _webp_canvas_size(data: bytes) -> tuple[int, int] | None:
@@ -189,10 +337,9 @@ def _webp_canvas_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _to_srgb(image: Image.Image) -> Image.Image:
+def _to_srgb(image: Image.Image, profile: bytes | None) -> Image.Image:
     # The ICC profile is dropped with the rest of the metadata, so convert its colours to sRGB
     # first: skin tone matters when matching pigment, and wide-gamut or CMYK photos would shift.
-    profile = image.info.get("icc_profile")
     if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
         return image
     try:
@@ -205,12 +352,20 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 
 def _flatten_mode(image: Image.Image, keep_alpha: bool) -> Image.Image:
-    alpha = keep_alpha and image.has_transparency_data
-    if image.mode == "I;16" and not alpha:
-        return image  # 16-bit greyscale PNG: PNG holds it as it is, and converting to L would clip
-    grey = Image.getmodebase(image.mode) == "L"
-    mode = ("LA" if alpha else "L") if grey else ("RGBA" if alpha else "RGB")
+    mode = _flat_mode(image, keep_alpha)
     return image if image.mode == mode else image.convert(mode)
+
+
+def _flat_mode(image: Image.Image, keep_alpha: bool) -> str:
+    """The mode a photo is stored in: grey or RGB, with alpha only where something is see-through."""
+    # An alpha channel with nothing see-through (editors and screenshots often save one) is
+    # dropped: it would cost a premultiplied copy in every resampling, for nothing.
+    opaque = image.mode in ("RGBA", "LA") and image.getextrema()[-1][0] == 255
+    alpha = keep_alpha and image.has_transparency_data and not opaque
+    if image.mode == "I;16" and not alpha:
+        return "I;16"  # 16-bit greyscale PNG: PNG holds it as it is, and converting to L would clip
+    grey = Image.getmodebase(image.mode) == "L"
+    return ("LA" if alpha else "L") if grey else ("RGBA" if alpha else "RGB")
 
 
 def _checked_path(name: str, folder: str | Path) -> Path:
@@ -221,7 +376,6 @@ def _checked_path(name: str, folder: str | Path) -> Path:
 
 
 def _fsync_directory(folder: Path) -> None:
-    # The booking that points at this file is committed next; make the rename durable first.
     if not hasattr(os, "O_DIRECTORY"):
         return  # Windows cannot open directories; development only
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
