@@ -6,11 +6,15 @@ import threading
 import time
 
 import pyotp
+import pytest
+import redis
 from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
+from clinic.ratelimits import TWO_FACTOR_SCOPE
 from tests.conftest import STAFF_PASSWORD, sign_in
+from tests.test_rate_limit_storage import REDIS_URL, redis_is_up, storage_settings
 from tests.test_staff_auth import enable_two_factor
 
 STEP = 30
@@ -116,3 +120,20 @@ def test_wrong_codes_have_their_own_limit_per_account(app, as_role, staff):
     assert admin(app, staff).sign_in_failures == 6
     # Other accounts are not affected.
     assert sign_in(app.test_client(), staff.reception.email).status_code == 303
+
+
+@pytest.fixture
+def limits_in_redis(app_settings):
+    if not redis_is_up():
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    app_settings.update(storage_settings(REDIS_URL))
+    return app_settings["RATELIMIT_STORAGE_OPTIONS"]["key_prefix"]
+
+
+def test_wrong_codes_are_counted_in_the_storage_every_worker_shares(limits_in_redis, app, as_role, staff):
+    admin_with_two_factor(app, as_role)
+
+    assert fresh_sign_in(app, staff, "not-a-code").status_code == 401
+
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"{limits_in_redis}:*")
+    assert any(TWO_FACTOR_SCOPE.encode() in key for key in keys), keys
