@@ -139,6 +139,16 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute;20 per hour")
+    # Forms sent without a solved proof-of-work challenge (no JavaScript, or a bot) also
+    # count against these; ALTCHA_MAX_NUMBER sets the work: a browser tries half as many
+    # SHA-256 hashes on average (clinic/altcha_challenge.py).
+    ENQUIRY_RATE_LIMIT_WITHOUT_CHALLENGE = os.environ.get(
+        "ENQUIRY_RATE_LIMIT_WITHOUT_CHALLENGE", "2 per minute;6 per hour"
+    )
+    BOOKING_RATE_LIMIT_WITHOUT_CHALLENGE = os.environ.get(
+        "BOOKING_RATE_LIMIT_WITHOUT_CHALLENGE", "3 per minute;10 per hour"
+    )
+    ALTCHA_MAX_NUMBER = _int("ALTCHA_MAX_NUMBER", 50_000)
 
     WTF_CSRF_TIME_LIMIT = None
     # Flask-WTF's strict mode refuses an https POST without a same-origin Referer, but

@@ -16,6 +16,16 @@ def booking_limit():
     return current_app.config["BOOKING_RATE_LIMIT"]
 
 
+# Stricter limits counted only for forms sent without a fresh proof-of-work answer
+# (clinic/altcha_challenge.py): without JavaScript, or by a bot.
+def enquiry_limit_without_challenge():
+    return current_app.config["ENQUIRY_RATE_LIMIT_WITHOUT_CHALLENGE"]
+
+
+def booking_limit_without_challenge():
+    return current_app.config["BOOKING_RATE_LIMIT_WITHOUT_CHALLENGE"]
+
+
 def staff_sign_in_limit():
     return current_app.config["STAFF_SIGN_IN_RATE_LIMIT"]
 

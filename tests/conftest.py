@@ -21,8 +21,8 @@ from clinic.staff import accounts as staff_accounts
 from config import TestingConfig, database_url_from_env
 from tests.factories import ConsultationTypeFactory, PractitionerFactory
 from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.server import NO_STRICTER_LIMITS, AppServer
 from tests.support.server import SECRET_KEY as SERVER_SECRET_KEY
-from tests.support.server import AppServer
 from tests.support.smtp_sink import SmtpSink, free_port
 
 
@@ -76,6 +76,9 @@ def app_settings(database_url, mail_sink, tmp_path):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         # The key `server` signs with, so links made here (a manage token) open there.
         "SECRET_KEY": SERVER_SECRET_KEY,
+        # Test clients send forms without a proof-of-work answer; the stricter limits on
+        # such forms have their own tests (tests/test_altcha.py).
+        **NO_STRICTER_LIMITS,
     }
 
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from clinic import choices, patient_fields
+from clinic.altcha_challenge import ChallengeField
 from clinic.photo_fields import PhotoFields
 from clinic.submission_keys import SubmissionKeyField
 
@@ -24,8 +25,8 @@ def practitioner_choices(practitioners):
     return choices.select_choices([(ANY, "Any practitioner"), *((str(p.id), p.name) for p in practitioners)])
 
 
-class PatientDetails:
-    """Fields shared by the booking and waiting-list forms."""
+class PatientDetails(ChallengeField):
+    """Fields shared by the booking and waiting-list forms, the proof of work among them."""
 
     full_name = patient_fields.full_name_field()
     email = patient_fields.email_field()

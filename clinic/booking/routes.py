@@ -17,13 +17,14 @@ from flask import (
 )
 
 from clinic import consent
+from clinic.altcha_challenge import limit_without_solution
 from clinic.booking import invitations, service, slot_cache, waitlist
 from clinic.booking import selection as sel
 from clinic.booking.forms import BookingForm, WaitlistForm, practitioner_choices, type_choices
 from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
 from clinic.extensions import limiter
 from clinic.outbox import send_now
-from clinic.ratelimits import booking_limit
+from clinic.ratelimits import booking_limit, booking_limit_without_challenge
 from clinic.security import private_page
 from clinic.submission_keys import AlreadySubmitted
 from clinic.timefmt import clock, format_start, parse_day, parse_start, to_local
@@ -98,6 +99,7 @@ def _slots_answer():
 
 @bp.route("/book/details", methods=["GET", "POST"])
 @limiter.limit(booking_limit, methods=["POST"])
+@limit_without_solution(booking_limit_without_challenge)
 def details():
     form = BookingForm()
     values = request.form if request.method == "POST" else request.args
@@ -192,6 +194,7 @@ def confirmed():
 
 @bp.route("/book/waitlist", methods=["GET", "POST"])
 @limiter.limit(booking_limit, methods=["POST"])
+@limit_without_solution(booking_limit_without_challenge)
 def join_waitlist():
     form = WaitlistForm()
     form.type.choices = type_choices(sel.active_types())

@@ -3,6 +3,7 @@ from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from clinic import choices, patient_fields
+from clinic.altcha_challenge import ChallengeField
 from clinic.photo_fields import PhotoFields
 from clinic.submission_keys import SubmissionKeyField
 
@@ -18,7 +19,7 @@ ENQUIRY_FIELDS = (
 )
 
 
-class EnquiryForm(SubmissionKeyField, PhotoFields, FlaskForm):
+class EnquiryForm(SubmissionKeyField, PhotoFields, ChallengeField, FlaskForm):
     full_name = patient_fields.full_name_field("Enter your name so we know who to reply to.")
     email = patient_fields.email_field()
     phone = patient_fields.phone_field()

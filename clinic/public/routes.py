@@ -4,13 +4,14 @@ from flask import Blueprint, redirect, render_template, session, url_for
 from sqlalchemy import select, text
 
 from clinic import consent, page_cache
+from clinic.altcha_challenge import limit_without_solution, new_challenge
 from clinic.enquiries import submit_enquiry
 from clinic.errors import RETRY_AFTER_SECONDS
 from clinic.extensions import db, limiter
 from clinic.models import MediaItem, Testimonial
 from clinic.outbox import send_now
 from clinic.public.forms import EnquiryForm
-from clinic.ratelimits import enquiry_limit
+from clinic.ratelimits import enquiry_limit, enquiry_limit_without_challenge
 from clinic.submission_keys import AlreadySubmitted
 
 bp = Blueprint("public", __name__)
@@ -80,6 +81,7 @@ def healthz():
 
 @bp.route("/enquire", methods=["GET", "POST"])
 @limiter.limit(enquiry_limit, methods=["POST"])
+@limit_without_solution(enquiry_limit_without_challenge)
 def enquire():
     form = EnquiryForm()
     if form.validate_on_submit():
@@ -109,6 +111,12 @@ def enquire():
         marketing_consent=consent.MARKETING,
         photo_consent=consent.PHOTOS,
     ), 200 if not form.errors else 422
+
+
+@bp.get("/altcha/challenge")
+def proof_of_work_challenge():
+    # A new challenge for every page: a cached one would be spent by its first form.
+    return new_challenge(), {"Cache-Control": "no-store"}
 
 
 @bp.get("/enquire/thanks")
