@@ -158,3 +158,15 @@ def test_bookings_and_waiting_list_entries_past_the_cap_are_saved_with_their_ema
 
     page = as_role("reception").get(f"/staff/bookings/{booking_id}").get_data(as_text=True)
     assert HOUR_HELD in page
+
+
+def test_reception_is_told_an_invitation_is_held_not_that_it_was_sent(app, client, as_role, mail_sink):
+    references = [enquire(client) for _ in range(5)]
+    reception = as_role("reception")
+
+    invited = reception.post(f"/staff/enquiries/{enquiry_id(app, references[0])}/invite")
+    page = reception.get(invited.headers["Location"]).get_data(as_text=True)
+
+    assert "The email to the patient is held and will not be sent: this address has had 5 emails" in page
+    assert "The patient has been emailed it" not in page
+    assert outbox(app, "booking_invitation")[0][0] == "held"

@@ -6,7 +6,7 @@ from flask_login import current_user
 from clinic.booking import selection as sel
 from clinic.booking import service
 from clinic.models import Booking
-from clinic.outbox import send_now
+from clinic.outbox import HELD, send_now
 from clinic.staff import triage
 from clinic.staff.record_forms import NoteForm
 
@@ -43,8 +43,14 @@ def set_state(record, change, value, labels, done):
 
 
 def send_and_flash(emails, done, emailed):
+    held = [email for email in emails if email.status == HELD]
     _sent, failed = send_now(emails)
-    if failed:
+    if held:
+        # The patient's address has had as many emails as the caps allow: say so, not "sent".
+        flash(
+            f"{done} The email to the patient is held and will not be sent: {held[0].held_reason}.", "warning"
+        )
+    elif failed:
         flash(f"{done} The email could not be sent yet; it will be retried automatically.", "warning")
     else:
         flash(f"{done} {emailed}", "info")
