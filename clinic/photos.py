@@ -54,10 +54,11 @@ _NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|webp)")
 _THUMBNAIL_SUFFIX = "-small"
 _CHUNK = 64 * 1024
 _SRGB = ImageCms.createProfile("sRGB")
-# Hamming: nearly as sharp as bicubic when shrinking, at a third of Lanczos's cost (which took over
-# a second for three photos at MAX_PIXELS). It reads 1 source pixel either side, times the scale.
-_RESAMPLE = Image.Resampling.HAMMING
-_RESAMPLE_SUPPORT = 1.0
+# Box: each stored pixel the average of the source pixels it covers. Shrinking by about 2x, as
+# most photos under MAX_PIXELS need, that looks as good as the wider filters, and they cost more of
+# the whole upload: Hamming 20%, Lanczos 60% (benchmarks/photo_upload.py).
+_RESAMPLE = Image.Resampling.BOX
+_RESAMPLE_SUPPORT = 0.5  # source pixels read either side, times the scale
 _BAND_ROWS = 64
 # Shrinking by 4 or more first averages whole blocks of pixels, which is far cheaper and, this far
 # from the final size, looks the same (Pillow's thumbnail() does the same).
@@ -357,11 +358,8 @@ def _flatten_mode(image: Image.Image, keep_alpha: bool) -> Image.Image:
 
 
 def _flat_mode(image: Image.Image, keep_alpha: bool) -> str:
-    """The mode a photo is stored in: grey or RGB, with alpha only where something is see-through."""
-    # An alpha channel with nothing see-through (editors and screenshots often save one) is
-    # dropped: it would cost a premultiplied copy in every resampling, for nothing.
-    opaque = image.mode in ("RGBA", "LA") and image.getextrema()[-1][0] == 255
-    alpha = keep_alpha and image.has_transparency_data and not opaque
+    """The mode a photo is stored in: grey or RGB, with alpha if it has any."""
+    alpha = keep_alpha and image.has_transparency_data
     if image.mode == "I;16" and not alpha:
         return "I;16"  # 16-bit greyscale PNG: PNG holds it as it is, and converting to L would clip
     grey = Image.getmodebase(image.mode) == "L"

@@ -184,31 +184,28 @@ def test_a_large_jpeg_is_decoded_at_the_smallest_scale_that_still_covers_the_edg
 
 
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "L", "I;16"])
-def test_resampling_in_bands_matches_resampling_the_whole_image(mode):
+@pytest.mark.parametrize(
+    ("resample", "support"),
+    [(photos._RESAMPLE, photos._RESAMPLE_SUPPORT), (Image.Resampling.LANCZOS, 3.0)],
+    ids=["ours", "a wider filter"],
+)
+def test_resampling_in_bands_matches_resampling_the_whole_image(mode, resample, support, monkeypatch):
+    monkeypatch.setattr(photos, "_RESAMPLE", resample)
+    monkeypatch.setattr(photos, "_RESAMPLE_SUPPORT", support)
     image = noise("L", (900, 700)).convert("I").convert(mode) if mode == "I;16" else noise(mode, (900, 700))
 
     banded = photos._fitted(image, 300)
 
-    whole = image.resize((300, 233), photos._RESAMPLE)
+    whole = image.resize((300, 233), resample)
     assert banded.size == whole.size and banded.mode == mode
     band = None if len(mode) == 1 or mode == "I;16" else 0
     differences = [
         abs(a - b)
         for a, b in zip(banded.get_flattened_data(band), whole.get_flattened_data(band), strict=True)
     ]
-    assert max(differences) <= (2 if mode != "I;16" else 2 * 256)
-
-
-def test_an_opaque_alpha_channel_is_dropped_and_a_real_one_kept():
-    opaque = noise("RGB", (50, 40)).convert("RGBA")
-    see_through = opaque.copy()
-    see_through.putpixel((0, 0), (0, 0, 0, 0))
-
-    assert Image.open(io.BytesIO(photos.process_upload(io.BytesIO(encode(opaque, "PNG"))).data)).mode == "RGB"
-    assert (
-        Image.open(io.BytesIO(photos.process_upload(io.BytesIO(encode(see_through, "PNG"))).data)).mode
-        == "RGBA"
-    )
+    # Rounding alone differs (a band's box starts at a fraction of a row); a band short of the
+    # rows its filter reads is off by far more at its edges.
+    assert max(differences) <= (3 if mode != "I;16" else 3 * 256)
 
 
 # ---------- Thumbnails: made once, stored beside the photo ----------
