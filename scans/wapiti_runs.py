@@ -100,7 +100,9 @@ def command(wapiti, area, workdir, report):
     for url in area.excluded:
         args += ["-x", url]
     if area.cookie:
-        args += ["-C", area.cookie, "--drop-set-cookie"]
+        # Not with --drop-set-cookie: wapiti then strips the Cookie header from every request.
+        # The header wins over the cookies the app sets, so the session stays the one signed in.
+        args += ["-C", area.cookie]
     return args
 
 
