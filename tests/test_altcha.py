@@ -16,8 +16,6 @@ from clinic.models import Booking, Enquiry, WaitlistEntry
 from tests.conftest import local_start
 from tests.support.patients import booking_details, enquiry_form
 
-REFUSED = "Our automatic check that this form was sent by a person"
-
 
 @pytest.fixture
 def app_settings(app_settings):
