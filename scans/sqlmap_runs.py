@@ -122,6 +122,8 @@ def targets(app):
             # page redirects, so the token (one per session, for every form) is read from
             # the enquiry page.
             csrf_url=app.base_url + "/enquire",
+            # 15 fields: 180 s covered 13 of them on two busy cores.
+            timeout=240,
         ),
         Target(
             "/book/slots",
