@@ -31,4 +31,6 @@ def _reading_is_not_limited():
     """Every limit is on a form's POST; skipping the limiter for reads spares each page
     view its bookkeeping, which was a third of a cached page's cost."""
     return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 login_manager = LoginManager()
