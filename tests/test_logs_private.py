@@ -29,6 +29,7 @@ from clinic.booking import invitations
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry
 from tests.conftest import STAFF_PASSWORD, sign_in
+from tests.support.patients import enquiry_form
 from tests.support.server import REPO, csrf_token, hidden_fields
 from tests.support.smtp_sink import free_port
 
@@ -58,19 +59,25 @@ def app_settings(app_settings, request):
     return app_settings
 
 
+def the_patients_enquiry():
+    return enquiry_form(
+        full_name=NAME,
+        email=EMAIL,
+        phone=PHONE,
+        preferred_contact="phone",
+        concern="scar",
+        hoped_result="scar",
+        message=MESSAGE,
+        heard_from=None,
+    )
+
+
 def journey(app, client, schedule, staff, mail_sink):
     """Everything a patient and the staff do; returns the secrets that came up on the way."""
     secrets = {"SECRET_KEY": app.config["SECRET_KEY"], "password": STAFF_PASSWORD}
 
     enquiry = {
-        "full_name": NAME,
-        "email": EMAIL,
-        "phone": PHONE,
-        "preferred_contact": "phone",
-        "concern": "scar",
-        "hoped_result": "scar",
-        "message": MESSAGE,
-        "health_consent": "y",
+        **the_patients_enquiry(),
         "photo_front": (io.BytesIO(png()), "scar.png"),
         "photo_consent": "y",
     }
@@ -212,14 +219,7 @@ def dev_journey(app, base, schedule, staff, cookies):
     page = patient.get(f"{base}/enquire", timeout=30).text
     enquiry = {
         **hidden_fields(page),
-        "full_name": NAME,
-        "email": EMAIL,
-        "phone": PHONE,
-        "preferred_contact": "phone",
-        "concern": "scar",
-        "hoped_result": "scar",
-        "message": MESSAGE,
-        "health_consent": "y",
+        **the_patients_enquiry(),
         "photo_consent": "y",
     }
     sent = patient.post(
