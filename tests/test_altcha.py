@@ -14,7 +14,7 @@ from clinic.altcha_challenge import REFUSED_MESSAGE, hmac_secret
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, WaitlistEntry
 from tests.conftest import local_start
-from tests.support.patients import booking_details, enquiry_form
+from tests.support.patients import booking_details, enquiry_form, waitlist_form
 
 
 @pytest.fixture
@@ -158,23 +158,10 @@ def post_booking(client, schedule, slot, altcha_payload=None, **changes):
 
 
 def post_waitlist(client, schedule, altcha_payload=None, **changes):
-    data = {
-        "type": str(schedule.in_clinic),
-        "practitioner": "any",
-        "weekdays": [str(schedule.day.weekday())],
-        "part_of_day": "any",
-        "full_name": "Priya Shah",
-        "email": "priya.shah@gmail.com",
-        "phone": "07911 123456",
-        "concern": "hairline",
-        "pattern_stage": "ludwig_2",
-        "adult_confirmed": "y",
-        "health_consent": "y",
-        "altcha": altcha_payload,
-        **changes,
-    }
-    sent = {key: value for key, value in data.items() if value is not None}
-    return client.post("/book/waitlist", data=sent)
+    data = waitlist_form(
+        schedule.in_clinic, [schedule.day.weekday()], notes=None, altcha=altcha_payload, **changes
+    )
+    return client.post("/book/waitlist", data=data)
 
 
 def test_a_booking_with_a_solved_challenge_is_made_once(app, client, schedule, slot):

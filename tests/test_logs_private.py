@@ -28,8 +28,9 @@ from sqlalchemy import select
 from clinic.booking import invitations
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry
+from clinic.timefmt import parse_start
 from tests.conftest import STAFF_PASSWORD, sign_in
-from tests.support.patients import enquiry_form
+from tests.support.patients import booking_details, enquiry_form
 from tests.support.server import REPO, csrf_token, hidden_fields
 from tests.support.smtp_sink import free_port
 
@@ -72,6 +73,19 @@ def the_patients_enquiry():
     )
 
 
+def the_patients_booking(schedule, start):
+    return booking_details(
+        schedule.in_clinic,
+        parse_start(start),
+        full_name=NAME,
+        email=EMAIL,
+        phone=PHONE,
+        concern="scar",
+        pattern_stage="not_sure",
+        notes=BOOKING_NOTES,
+    )
+
+
 def journey(app, client, schedule, staff, mail_sink):
     """Everything a patient and the staff do; returns the secrets that came up on the way."""
     secrets = {"SECRET_KEY": app.config["SECRET_KEY"], "password": STAFF_PASSWORD}
@@ -87,17 +101,7 @@ def journey(app, client, schedule, staff, mail_sink):
         "/book/slots", query_string={"type": schedule.in_clinic, "practitioner": "any", "date": schedule.day}
     ).get_json()["slots"]
     booking = {
-        "type": schedule.in_clinic,
-        "practitioner": "any",
-        "start": slots[0]["start"],
-        "full_name": NAME,
-        "email": EMAIL,
-        "phone": PHONE,
-        "concern": "scar",
-        "pattern_stage": "not_sure",
-        "notes": BOOKING_NOTES,
-        "adult_confirmed": "y",
-        "health_consent": "y",
+        **the_patients_booking(schedule, slots[0]["start"]),
         "photo_top": (io.BytesIO(png()), "top.png"),
         "photo_consent": "y",
     }
@@ -268,18 +272,7 @@ def book(browser, base, schedule, slot):
     ).json()["slots"]
     choice = {"type": schedule.in_clinic, "practitioner": "any", "start": slots[slot]["start"]}
     page = browser.get(f"{base}/book/details", params=choice, timeout=30).text
-    form = {
-        **choice,
-        **hidden_fields(page),
-        "full_name": NAME,
-        "email": EMAIL,
-        "phone": PHONE,
-        "concern": "scar",
-        "pattern_stage": "not_sure",
-        "notes": BOOKING_NOTES,
-        "adult_confirmed": "y",
-        "health_consent": "y",
-    }
+    form = {**the_patients_booking(schedule, choice["start"]), **hidden_fields(page)}
     booked = browser.post(f"{base}/book/details", data=form, allow_redirects=False, timeout=30)
     assert booked.status_code == 303, booked.text
     return page

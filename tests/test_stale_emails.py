@@ -12,7 +12,7 @@ from clinic.models import Booking, OutboxMessage, WaitlistEntry
 from clinic.models.types import utcnow
 from clinic.timefmt import format_start
 from config import TestingConfig
-from tests.support.patients import booking_details
+from tests.support.patients import booking_details, waitlist_form
 
 PATIENT = "priya.shah@gmail.com"
 
@@ -140,13 +140,9 @@ def test_an_offer_for_a_time_taken_meanwhile_is_not_sent(
     book(client, around_the_clock, start)
     joined = client.post(
         "/book/waitlist",
-        data={
-            **booking_details(around_the_clock.type, start, around_the_clock.practitioner),
-            "email": "sam.okoro@gmail.com",
-            "full_name": "Sam Okoro",
-            "weekdays": [str(day) for day in range(7)],
-            "part_of_day": "any",
-        },
+        data=waitlist_form(
+            around_the_clock.type, range(7), email="sam.okoro@gmail.com", full_name="Sam Okoro"
+        ),
     )
     assert joined.status_code == 303
     client.post(f"/booking/{manage_token_of(app)}/cancel")
@@ -181,11 +177,7 @@ def test_a_waiting_list_welcome_queued_in_an_outage_is_not_sent_after_the_patien
 ):
     joined = client.post(
         "/book/waitlist",
-        data={
-            **booking_details(around_the_clock.type, half_past(40), around_the_clock.practitioner),
-            "weekdays": ["0", "1"],
-            "part_of_day": "any",
-        },
+        data=waitlist_form(around_the_clock.type, [0, 1]),
     )
     assert joined.status_code == 303
     with app.app_context():

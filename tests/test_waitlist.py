@@ -19,6 +19,7 @@ from clinic.references import ALPHABET
 from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
+from tests.support.patients import waitlist_form
 
 WAITLIST_REFERENCE = re.compile(rf"WL-[{ALPHABET}]{{6}}")
 OFFER_SUBJECT = "A consultation time has become free"
@@ -26,22 +27,8 @@ CLAIM_LINK = re.compile(r"http://clinic\.example\.com(/waitlist/offer/\S+)")
 
 
 def entry_form(schedule, **changes):
-    data = {
-        "type": str(schedule.in_clinic),
-        "practitioner": "any",
-        "weekdays": [str(schedule.day.weekday())],
-        "part_of_day": "any",
-        "full_name": "Priya Shah",
-        "email": "priya.shah@gmail.com",
-        "phone": "07911 123456",
-        "concern": "hairline",
-        "pattern_stage": "ludwig_2",
-        "notes": "Mornings suit me best.",
-        "adult_confirmed": "y",
-        "health_consent": "y",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    weekdays = changes.pop("weekdays", [schedule.day.weekday()])
+    return waitlist_form(schedule.in_clinic, weekdays, **changes)
 
 
 def join(client, schedule, **changes):

@@ -37,3 +37,24 @@ def enquiry_form(**changes):
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def waitlist_form(type_id, weekdays, **changes):
+    """The waiting-list form for `weekdays` (Monday 0, or None for none); a change of None
+    leaves that field out."""
+    data = {
+        "type": str(type_id),
+        "practitioner": "any",
+        "weekdays": None if weekdays is None else [str(day) for day in weekdays],
+        "part_of_day": "any",
+        "full_name": "Priya Shah",
+        "email": "priya.shah@gmail.com",
+        "phone": "07911 123456",
+        "concern": "hairline",
+        "pattern_stage": "ludwig_2",
+        "notes": "Mornings suit me best.",
+        "adult_confirmed": "y",
+        "health_consent": "y",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
