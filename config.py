@@ -141,7 +141,7 @@ class Config:
     ENQUIRY_RATE_LIMIT = os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute;20 per hour")
     # Forms sent without a solved proof-of-work challenge (no JavaScript, or a bot) also
     # count against these; ALTCHA_MAX_NUMBER sets the work: a browser tries half as many
-    # SHA-256 hashes on average (clinic/altcha_challenge.py).
+    # SHA-256 hashes on average (clinic/web/altcha_challenge.py).
     ENQUIRY_RATE_LIMIT_WITHOUT_CHALLENGE = os.environ.get(
         "ENQUIRY_RATE_LIMIT_WITHOUT_CHALLENGE", "2 per minute;6 per hour"
     )

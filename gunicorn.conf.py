@@ -51,7 +51,7 @@ worker_tmp_dir = "/dev/shm"  # noqa: S108
 
 # No access log: gunicorn's would record every path with its secret token and
 # query string, and the client's address. The app writes one line per request
-# without them (clinic/request_log.py); errors go to standard error, the journal.
+# without them (clinic/web/request_log.py); errors go to standard error, the journal.
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -18,7 +18,8 @@ import psycopg
 from faker import Faker
 from PIL import Image
 
-from clinic import choices, photos
+from clinic import photos
+from clinic.forms import choices
 from clinic.references import ALPHABET, LENGTH
 
 ZONE = ZoneInfo("Europe/London")

@@ -9,18 +9,18 @@ from clinic import booking, database, manage, photos, public
 from clinic.admin import audit_routes, privacy_routes
 from clinic.admin import routes as admin_routes
 from clinic.cli import register_commands
-from clinic.errors import register_errorhandlers
 from clinic.extensions import csrf, db, limiter, login_manager, mail, migrate
-from clinic.request_log import ClinicFlask, RequestIdFilter, register_request_log
 from clinic.scheduling import bank_holidays
-from clinic.security import register_security
 from clinic.staff import day as staff_day
 from clinic.staff import inbox as staff_inbox
 from clinic.staff import records as staff_records
 from clinic.staff import routes as staff_routes
 from clinic.staff import sessions as staff_sessions
-from clinic.templating import register_template_helpers
-from clinic.url_ids import register_url_converters
+from clinic.web.errors import register_errorhandlers
+from clinic.web.request_log import ClinicFlask, RequestIdFilter, register_request_log
+from clinic.web.security import register_security
+from clinic.web.templating import register_template_helpers
+from clinic.web.url_ids import register_url_converters
 from config import config_from_env
 
 

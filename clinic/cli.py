@@ -7,11 +7,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from clinic import demo, outbox
+from clinic import outbox
 from clinic.booking.reminders import queue_reminders
 from clinic.extensions import db
 from clinic.models import Practitioner
 from clinic.models.staff import ROLES
+from clinic.ops import demo
 from clinic.privacy import cli as privacy_cli
 from clinic.staff import accounts
 

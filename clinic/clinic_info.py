@@ -5,10 +5,10 @@ import logging
 from flask import g
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic import database_outage
+from clinic.clinic_time import to_local
 from clinic.models.types import utcnow
 from clinic.scheduling import opening_hours
-from clinic.timefmt import to_local
+from clinic.web import database_outage
 
 NAME = "Hairline SMP Clinic"
 ADDRESS_LINES = ("14 Harley Mews", "London", "W1G 8PT")

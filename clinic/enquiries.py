@@ -4,12 +4,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from clinic import consent, photos
+from clinic import photos
 from clinic.extensions import db
+from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models import Enquiry, Photo
 from clinic.notifications import acknowledge_enquiry, notify_staff_of_enquiry
+from clinic.privacy import consent
 from clinic.references import unused_reference
-from clinic.submission_keys import AlreadySubmitted
 
 REFERENCE_PREFIX = "ENQ"
 

@@ -18,10 +18,11 @@ from flask_mail import Connection, Message
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic import clinic_info, database_outage, outbox_checks
+from clinic import clinic_info, outbox_checks
 from clinic.extensions import db
 from clinic.models import OutboxMessage
 from clinic.models.types import utcnow
+from clinic.web import database_outage
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Enquiry, WaitlistEntry
 from clinic.models.booking import BOOKED, LEFT, WAITING
 from clinic.models.types import utcnow
-from clinic.scheduling.service import free_practitioners_at
+from clinic.scheduling.queries import free_practitioners_at
 
 # Emails that describe a booking's current time: true only while it is live and unchanged.
 ABOUT_THE_BOOKING_NOW = frozenset(

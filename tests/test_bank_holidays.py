@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import select
 
 from clinic import create_app
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, HolidayOpening, OutboxMessage
-from clinic.timefmt import format_start
 from config import TestingConfig
 from tests.conftest import STAFF_PASSWORD, local_start
 from tests.support.patients import booking_details

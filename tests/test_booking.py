@@ -8,11 +8,11 @@ from icalendar import Calendar
 from PIL import Image
 from sqlalchemy import select
 
+from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsentRecord, ConsultationType, Photo, Practitioner
 from clinic.models.types import utcnow
 from clinic.references import ALPHABET
-from clinic.timefmt import format_start, parse_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
 from tests.support.patients import booking_details

@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from clinic.booking.tokens import offer_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Practitioner
-from clinic.timefmt import format_start
 from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, WaitlistEntryFactory
 from tests.support.server import (

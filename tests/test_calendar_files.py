@@ -18,10 +18,10 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from clinic.booking.tokens import manage_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking
 from clinic.models.types import utcnow
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.test_booking import details
 

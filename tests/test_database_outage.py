@@ -30,10 +30,10 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from clinic.booking.tokens import manage_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Enquiry, Practitioner
 from clinic.references import ALPHABET
-from clinic.timefmt import format_start
 from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.databases import migrate
@@ -213,7 +213,7 @@ def test_an_outage_is_logged_in_one_line_without_the_patients_details(app, clien
     with database_down(app):
         client.post("/enquire", data=form)
 
-    [line] = [record for record in caplog.records if record.name == "clinic.errors"]
+    [line] = [record for record in caplog.records if record.name == "clinic.web.errors"]
     assert line.levelno == logging.WARNING
     assert line.getMessage() == (
         "database unreachable method=POST route=/enquire error=OperationalError sqlstate=- maybe_saved=False"
@@ -268,7 +268,7 @@ def test_a_database_error_that_is_not_an_outage_stays_a_500(app, client, caplog)
     assert response.status_code == 500
     assert "Sorry, something went wrong on our side" in response.get_data(as_text=True)
     assert "Retry-After" not in response.headers
-    assert not [record for record in caplog.records if record.name == "clinic.errors"]
+    assert not [record for record in caplog.records if record.name == "clinic.web.errors"]
     # The database is fine, and so is the next request.
     assert client.get("/healthz").status_code == 200
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from clinic import create_app, deploy_check
+from clinic import create_app
 from clinic.extensions import db
+from clinic.ops import deploy_check
 from config import ProductionConfig
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,10 +8,10 @@ import requests
 from sqlalchemy import func, select
 
 from clinic.booking.tokens import manage_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, ConsultationType, Enquiry, OutboxMessage, Practitioner
 from clinic.models.types import utcnow
-from clinic.timefmt import format_start
 from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.server import (

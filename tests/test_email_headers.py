@@ -10,9 +10,9 @@ import time
 import pytest
 from sqlalchemy import select
 
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import OutboxMessage
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.test_booking import details
 from tests.test_enquiry import valid_enquiry

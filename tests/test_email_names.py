@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic.templating import PATIENT_NAME_MAX, patient_name
+from clinic.web.templating import PATIENT_NAME_MAX, patient_name
 from tests.conftest import local_start
 from tests.support.patients import booking_details, enquiry_form
 from tests.test_waitlist import entry_form

@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from clinic import consent
 from clinic.extensions import db
 from clinic.models import ConsentRecord, Enquiry, OutboxMessage, Photo
+from clinic.privacy import consent
 from clinic.references import ALPHABET
 from tests.support.patients import enquiry_form
 

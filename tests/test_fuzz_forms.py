@@ -21,12 +21,12 @@ from sqlalchemy import select
 
 from clinic import photos
 from clinic.booking.tokens import leave_token, manage_token, offer_token
+from clinic.clinic_time import parse_start
 from clinic.extensions import db
 from clinic.models import ConsultationType, Photo, Practitioner, WaitlistEntry
 from clinic.models.types import utcnow
 from clinic.public import forms as public_forms
-from clinic.templating import patient_name
-from clinic.timefmt import parse_start
+from clinic.web.templating import patient_name
 from tests.conftest import STAFF_PASSWORD, local_start, sign_in
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.fuzz import (
@@ -166,7 +166,7 @@ def test_enquiry_form(app, client, runner, mail_sink, name, message, changes):
         check_mail(runner, mail_sink)
         if not data.get("website"):
             [staff_email] = mail_sink.to(app.config["CLINIC_STAFF_EMAIL"][0])
-            # The name as emails show a name (clinic.templating.patient_name).
+            # The name as emails show a name (clinic.web.templating.patient_name).
             assert str(escape(patient_name(data["full_name"]))) in staff_email.html
 
 

@@ -26,9 +26,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from clinic.booking import invitations
+from clinic.clinic_time import parse_start
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry
-from clinic.timefmt import parse_start
 from tests.conftest import STAFF_PASSWORD, sign_in
 from tests.support.patients import booking_details, enquiry_form
 from tests.support.server import REPO, csrf_token, hidden_fields

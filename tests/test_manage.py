@@ -9,10 +9,10 @@ from itsdangerous import URLSafeSerializer
 from sqlalchemy import func, select
 
 from clinic.booking.tokens import MANAGE_SALT, manage_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, OutboxMessage, Practitioner
 from clinic.models.types import utcnow
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
 

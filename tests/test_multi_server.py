@@ -18,9 +18,9 @@ import redis
 import requests
 from sqlalchemy import func, select, text
 
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, OutboxMessage
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.support.databases import PostgresDatabases
 from tests.support.server import AppServer, csrf_token, filled_booking_form

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
+from clinic.clinic_time import parse_start, wall_clock
 from clinic.scheduling.opening_hours import describe_week
-from clinic.timefmt import parse_start, wall_clock
 from tests.test_enquiry import valid_enquiry
 
 LONDON = ZoneInfo("Europe/London")

@@ -3,7 +3,7 @@
 import pytest
 from flask import render_template_string
 
-from clinic import page_cache
+from clinic.web import page_cache
 from tests.factories import TestimonialFactory
 
 CACHED_PATHS = ["/", "/smp", "/testimonials", "/media", "/visit", "/privacy"]
@@ -45,7 +45,7 @@ def test_a_cached_page_is_byte_identical_to_a_fresh_render(app, client, path):
 
 @pytest.mark.parametrize("path", CACHED_PATHS)
 def test_a_hit_answered_before_flask_carries_what_flask_would_add(client, caplog, path):
-    caplog.set_level("INFO", logger="clinic.request_log")
+    caplog.set_level("INFO", logger="clinic.web.request_log")
     rendered = client.get(path)
     hit = client.get(path, headers={"X-Request-ID": "proxy-id-42"})
 
@@ -55,7 +55,7 @@ def test_a_hit_answered_before_flask_carries_what_flask_would_add(client, caplog
         if name not in ("X-Request-ID", "Cache-Control"):
             assert hit.headers[name] == value, name
     assert hit.headers["X-Request-ID"] == "proxy-id-42"
-    lines = [record for record in caplog.records if record.name == "clinic.request_log"]
+    lines = [record for record in caplog.records if record.name == "clinic.web.request_log"]
     assert len(lines) == 2
     assert lines[-1].request_id == "proxy-id-42"
     assert f"method=GET route={path} status=200" in lines[-1].getMessage()

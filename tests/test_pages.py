@@ -70,7 +70,7 @@ PAGES = [
 ]
 PATHS = [path for path, _ in PAGES]
 NAV = {"/": "/", "/smp": "/smp", "/testimonials": "/testimonials", "/media": "/media", "/visit": "/visit"}
-# The stylesheet's name carries a fingerprint of its contents (clinic/static_assets.py).
+# The stylesheet's name carries a fingerprint of its contents (clinic/web/static_assets.py).
 SITE_STYLESHEET = re.compile(r"/static/css/site\.[0-9a-f]{12}\.css")
 # Absolute claims that UK advertising rules rule out for a cosmetic procedure; whole words only,
 # so a word that merely contains one (there are none today) would not trip the check.

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from clinic import consent, create_app, notifications, photos
+from clinic import create_app, notifications, photos
 from clinic.booking import notifications as booking_notifications
 from clinic.booking import service
 from clinic.booking.tokens import manage_token
@@ -31,6 +31,7 @@ from clinic.models import (
     WaitlistEntry,
 )
 from clinic.models.types import utcnow
+from clinic.privacy import consent
 from clinic.privacy.retention import months_before
 from config import TestingConfig
 from tests.conftest import STAFF_PASSWORD, local_start

@@ -5,9 +5,9 @@ import pytest
 
 from clinic.booking.invitations import invitation_token
 from clinic.booking.tokens import manage_token, offer_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import ConsultationType, Practitioner
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory, EnquiryFactory, WaitlistEntryFactory
 from tests.support.patients import booking_details

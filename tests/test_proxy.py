@@ -200,9 +200,10 @@ def test_gunicorn_with_our_settings_serves_and_logs_one_line_per_request(databas
         output, _ = server.communicate(timeout=30)
 
     assert server.returncode == 0, output
-    [line] = [text for text in output.splitlines() if "clinic.request_log" in text]
+    [line] = [text for text in output.splitlines() if "clinic.web.request_log" in text]
     assert re.search(
-        r" INFO clinic.request_log request_id=e2e-0001 method=GET route=/healthz status=200 duration_ms=\d",
+        r" INFO clinic.web.request_log request_id=e2e-0001 method=GET route=/healthz "
+        r"status=200 duration_ms=\d",
         line,
     )
     assert CLIENT not in output, "the client's address is not logged"

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from clinic.booking.tokens import manage_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsentRecord
 from clinic.models.booking import CANCELLED
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.support import bulk as data
 from tests.support.queries import counted_queries

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinic.booking.tokens import manage_token
+from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Practitioner
 from clinic.models.types import utcnow
-from clinic.timefmt import format_start, parse_start
 from tests.factories import BookingFactory
 
 LONDON = ZoneInfo("Europe/London")

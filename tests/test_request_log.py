@@ -7,12 +7,12 @@ import re
 import pytest
 
 from clinic import LOG_FORMAT, create_app
-from clinic.request_log import RequestIdFilter, start_request
+from clinic.web.request_log import RequestIdFilter, start_request
 from config import TestingConfig
 
 # Shaped like the signed tokens in manage, waiting-list and invite links.
 TOKEN = "eyJiIjo0MiwiayI6IjdRIn0.Zk3pQw.x9V2c1sYbq8LrT0mNw4hJd6eKf"
-REQUEST_LOGGER = "clinic.request_log"
+REQUEST_LOGGER = "clinic.web.request_log"
 
 
 def request_lines(caplog):

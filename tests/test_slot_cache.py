@@ -79,7 +79,7 @@ def test_with_the_cache_off_every_question_reaches_the_database(app, client, sch
 
 
 def test_a_hit_answered_before_flask_carries_what_flask_would_add(client, schedule, caplog):
-    caplog.set_level("INFO", logger="clinic.request_log")
+    caplog.set_level("INFO", logger="clinic.web.request_log")
     computed = client.get(slots_url(schedule))
     hit = client.get(slots_url(schedule), headers={"X-Request-ID": "proxy-id-7"})
 
@@ -89,7 +89,7 @@ def test_a_hit_answered_before_flask_carries_what_flask_would_add(client, schedu
     for name, value in computed.headers.items():
         if name != "X-Request-ID":
             assert hit.headers[name] == value, name
-    last_line = [record for record in caplog.records if record.name == "clinic.request_log"][-1]
+    last_line = [record for record in caplog.records if record.name == "clinic.web.request_log"][-1]
     assert last_line.request_id == "proxy-id-7"
     assert "route=/book/slots status=200" in last_line.getMessage()
     assert schedule.day.isoformat() not in last_line.getMessage()

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select, update
 
-from clinic import consent, photos
+from clinic import photos
+from clinic.clinic_time import format_start, when
 from clinic.extensions import db
 from clinic.models import (
     AuditEntry,
@@ -21,7 +22,7 @@ from clinic.models import (
     Practitioner,
 )
 from clinic.models.types import utcnow
-from clinic.timefmt import format_start, when
+from clinic.privacy import consent
 from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.smtp_sink import free_port

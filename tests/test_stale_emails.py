@@ -7,10 +7,10 @@ from sqlalchemy import select, update
 
 from clinic import create_app
 from clinic.booking.tokens import leave_token, manage_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, OutboxMessage, WaitlistEntry
 from clinic.models.types import utcnow
-from clinic.timefmt import format_start
 from config import TestingConfig
 from tests.support.patients import booking_details, waitlist_form
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, url_for
 
-from clinic import static_assets
+from clinic.web import static_assets
 
 REPO = Path(__file__).resolve().parents[1]
 STATIC = REPO / "static"

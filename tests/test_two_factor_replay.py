@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
-from clinic.ratelimits import TWO_FACTOR_SCOPE
+from clinic.web.ratelimits import TWO_FACTOR_SCOPE
 from tests.conftest import STAFF_PASSWORD, sign_in
 from tests.test_rate_limit_storage import REDIS_URL, redis_is_up, storage_settings
 from tests.test_staff_auth import enable_two_factor

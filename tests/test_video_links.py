@@ -12,11 +12,11 @@ from sqlalchemy import select
 from clinic.booking import reminders
 from clinic.booking.tokens import manage_token
 from clinic.booking.video import URL_CHARACTERS
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, ConsultationType, Practitioner
 from clinic.models.types import utcnow
 from clinic.outbox import send_now
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
 from tests.support.fuzz import assert_safe, check_mail, either, fuzz, typed_up_to, unique_email, unique_number

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from clinic.booking import waitlist
 from clinic.booking.service import SlotTaken
 from clinic.booking.tokens import manage_token
+from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsentRecord, ConsultationType, Practitioner, WaitlistEntry
 from clinic.models.types import utcnow
 from clinic.references import ALPHABET
-from clinic.timefmt import format_start
 from tests.conftest import local_start
 from tests.factories import BookingFactory
 from tests.support.patients import waitlist_form

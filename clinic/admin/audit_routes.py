@@ -5,8 +5,8 @@ from flask import Blueprint, render_template, request
 
 from clinic.admin import audit_view
 from clinic.models.staff import ADMIN
-from clinic.query_args import form_args
 from clinic.staff.access import allow, guard_blueprint
+from clinic.web.query_args import form_args
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/admin/audit")
 guard_blueprint(bp)

@@ -14,13 +14,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from clinic import choices, patient_fields
 from clinic.admin import schedule_admin
 from clinic.booking.video_fields import meeting_link_field
+from clinic.forms import choices, patient_fields
+from clinic.forms.validators import NoControlCharacters, NormalisedEmail, SaneDate, strip_whitespace
 from clinic.models.scheduling import IN_CLINIC, VIDEO
 from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
 from clinic.models.types import utcnow
-from clinic.validators import NoControlCharacters, NormalisedEmail, SaneDate, strip_whitespace
 
 ROLE_CHOICES = [
     (RECEPTION, "Reception: enquiries, bookings and every day list"),

@@ -12,11 +12,11 @@ from wtforms import BooleanField, EmailField, HiddenField
 from wtforms.validators import DataRequired, Length
 
 from clinic import audit
+from clinic.forms.validators import NoControlCharacters, NormalisedEmail, strip_whitespace
 from clinic.models.staff import ADMIN
 from clinic.models.types import utcnow
 from clinic.privacy import erasure, subject_access
 from clinic.staff.access import allow, guard_blueprint
-from clinic.validators import NoControlCharacters, NormalisedEmail, strip_whitespace
 
 bp = Blueprint("privacy", __name__, url_prefix="/staff/admin/privacy")
 guard_blueprint(bp)

@@ -20,13 +20,13 @@ from clinic.admin.forms import (
     PractitionerForm,
     RoleForm,
 )
+from clinic.clinic_time import parse_day
 from clinic.extensions import db
 from clinic.models import Closure, ConsultationType, Practitioner, StaffUser, WorkingHours
 from clinic.models.staff import ADMIN
 from clinic.staff import accounts
 from clinic.staff.access import allow, guard_blueprint
 from clinic.staff.accounts import AccountError
-from clinic.timefmt import parse_day
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 guard_blueprint(bp)

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from clinic import audit, choices, timefmt
+from clinic import audit, clinic_time
 from clinic.extensions import db
+from clinic.forms import choices
 from clinic.models import Booking, Closure, ConsultationType, HolidayOpening, Practitioner, WorkingHours
 from clinic.models.booking import BOOKED
 from clinic.models.types import utcnow
 from clinic.scheduling import bank_holidays
-from clinic.scheduling.service import clinic_zone, local_day_bounds
+from clinic.scheduling.queries import clinic_zone, local_day_bounds
 
 WEEKDAY_NAMES = [name for _, name in choices.WEEKDAYS]
 PAST_CLOSURES_SHOWN = 20
@@ -169,7 +170,7 @@ class BankHoliday:
 
     @property
     def summary(self):
-        return f"{timefmt.day(self.day)} ({self.name})"
+        return f"{clinic_time.day(self.day)} ({self.name})"
 
     @property
     def state(self):
@@ -197,7 +198,7 @@ def past_closures():
 
 def _bank_holiday_window():
     """Today and the last day whose bank holiday the admin sees, in clinic time."""
-    today = timefmt.to_local(utcnow()).date()
+    today = clinic_time.to_local(utcnow()).date()
     return today, today + BANK_HOLIDAYS_AHEAD
 
 
@@ -245,15 +246,17 @@ def close_bank_holiday(holiday):
 
 def describe_period(starts_at, ends_at):
     """Whole days as days ("Monday 1 June 2027, all day"), anything else with its times."""
-    start, end = timefmt.to_local(starts_at), timefmt.to_local(ends_at)
+    start, end = clinic_time.to_local(starts_at), clinic_time.to_local(ends_at)
     if start.time() == time.min and end.time() == time.min:
         last_day = end.date() - timedelta(days=1)
         if last_day == start.date():
-            return f"{timefmt.day(start.date())}, all day"
-        return f"{timefmt.day(start.date())} to {timefmt.day(last_day)}, whole days"
+            return f"{clinic_time.day(start.date())}, all day"
+        return f"{clinic_time.day(start.date())} to {clinic_time.day(last_day)}, whole days"
     if start.date() == end.date():
-        return f"{timefmt.day(start.date())}, {timefmt.clock(starts_at)} to {timefmt.clock(ends_at)}"
-    return f"{timefmt.when(starts_at)} to {timefmt.when(ends_at)}"
+        return (
+            f"{clinic_time.day(start.date())}, {clinic_time.clock(starts_at)} to {clinic_time.clock(ends_at)}"
+        )
+    return f"{clinic_time.when(starts_at)} to {clinic_time.when(ends_at)}"
 
 
 # ---------- Consultation types ----------

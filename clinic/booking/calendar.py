@@ -12,7 +12,7 @@ from icalendar import Calendar, Event, vCalAddress
 from clinic import clinic_info
 from clinic.booking import video
 from clinic.models.booking import CANCELLED
-from clinic.urls import site_url
+from clinic.web.urls import site_url
 
 UID_DOMAIN = "hairline-clinic.co.uk"
 REQUEST = "REQUEST"

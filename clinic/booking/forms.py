@@ -9,10 +9,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from clinic import choices, patient_fields
-from clinic.altcha_challenge import ChallengeField
+from clinic.forms import choices, patient_fields
+from clinic.forms.submission_keys import SubmissionKeyField
 from clinic.photo_fields import PhotoFields
-from clinic.submission_keys import SubmissionKeyField
+from clinic.web.altcha_challenge import ChallengeField
 
 ANY = "any"
 

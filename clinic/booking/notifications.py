@@ -8,9 +8,9 @@ from flask import current_app
 
 from clinic.booking import calendar
 from clinic.booking.tokens import leave_token, manage_token, offer_token
+from clinic.clinic_time import when
 from clinic.outbox import email_patient, email_staff, unsubscribe_headers
-from clinic.timefmt import when
-from clinic.urls import site_url
+from clinic.web.urls import site_url
 
 
 def manage_url(booking):

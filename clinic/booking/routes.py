@@ -16,18 +16,18 @@ from flask import (
     url_for,
 )
 
-from clinic import consent
-from clinic.altcha_challenge import limit_without_solution
 from clinic.booking import invitations, service, slot_cache, waitlist
 from clinic.booking import selection as sel
 from clinic.booking.forms import BookingForm, WaitlistForm, practitioner_choices, type_choices
 from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
+from clinic.clinic_time import clock, format_start, parse_day, parse_start, to_local
 from clinic.extensions import limiter
+from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.outbox import send_now
-from clinic.ratelimits import booking_limit, booking_limit_without_challenge
-from clinic.security import private_page
-from clinic.submission_keys import AlreadySubmitted
-from clinic.timefmt import clock, format_start, parse_day, parse_start, to_local
+from clinic.privacy import consent
+from clinic.web.altcha_challenge import limit_without_solution
+from clinic.web.ratelimits import booking_limit, booking_limit_without_challenge
+from clinic.web.security import private_page
 
 bp = Blueprint("booking", __name__)
 

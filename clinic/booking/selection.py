@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from clinic.clinic_time import format_start, parse_day, to_local
 from clinic.extensions import db
 from clinic.models import ConsultationType, Practitioner
 from clinic.models.types import MAX_ID, utcnow
 from clinic.scheduling.availability import slots_by_local_date
-from clinic.scheduling.service import find_slots, free_practitioners_at, rules
-from clinic.timefmt import format_start, parse_day, to_local
+from clinic.scheduling.queries import find_slots, free_practitioners_at, rules
 
 ANY = "any"
 DAYS_SHOWN = 14

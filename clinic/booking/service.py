@@ -15,16 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from clinic import photos
 from clinic.booking import notifications, video
 from clinic.booking.waitlist_offers import offer_freed_slot
+from clinic.clinic_time import when
 from clinic.database import begin_locked_write
 from clinic.extensions import db
+from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models import Booking, Enquiry, Photo, Practitioner
 from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
 from clinic.models.types import utcnow
 from clinic.outbox import withdraw_stale_about
 from clinic.references import unused_reference
-from clinic.scheduling.service import free_practitioners_at
-from clinic.submission_keys import AlreadySubmitted
-from clinic.timefmt import when
+from clinic.scheduling.queries import free_practitioners_at
 
 REFERENCE_PREFIX = "BKG"
 

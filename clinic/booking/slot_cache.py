@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Request
 
-from clinic import page_cache
+from clinic.web import page_cache
 
 EXTENSION_KEY = "slot_cache"
 # Keys are only stored for valid questions (an active type, a practitioner, a

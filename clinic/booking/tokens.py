@@ -5,11 +5,11 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import db
 from clinic.models import Booking, WaitlistEntry
 from clinic.models.booking import BOOKED
 from clinic.models.types import utcnow
-from clinic.timefmt import format_start, parse_start
 
 MANAGE_SALT = "booking-manage"
 OFFER_SALT = "waitlist-offer"

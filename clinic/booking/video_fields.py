@@ -4,7 +4,7 @@ from wtforms import URLField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from clinic.booking import video
-from clinic.validators import strip_whitespace
+from clinic.forms.validators import strip_whitespace
 
 
 def meeting_link_field(label, *, required_message=None):

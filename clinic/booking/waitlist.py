@@ -6,11 +6,11 @@ import secrets
 
 from sqlalchemy import select, update
 
-from clinic import consent
 from clinic.booking import notifications, service
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, WaitlistEntry
 from clinic.models.booking import LEFT, WAITING
+from clinic.privacy import consent
 from clinic.references import unused_reference
 
 REFERENCE_PREFIX = "WL"

@@ -3,11 +3,11 @@
 from sqlalchemy import or_, select
 
 from clinic.booking import notifications
+from clinic.clinic_time import to_local
 from clinic.extensions import db
 from clinic.models import WaitlistEntry
 from clinic.models.booking import WAITING
-from clinic.scheduling.service import free_practitioners_at
-from clinic.timefmt import to_local
+from clinic.scheduling.queries import free_practitioners_at
 
 NOON = 12
 

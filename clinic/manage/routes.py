@@ -18,13 +18,13 @@ from clinic.booking.tokens import (
     manage_token,
     offer_for_token,
 )
+from clinic.clinic_time import format_start, parse_start, to_local
 from clinic.extensions import csrf
+from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models.booking import CANCELLED, WAITING
 from clinic.outbox import is_one_click_unsubscribe, send_now
 from clinic.privacy import erasure
-from clinic.security import private_page
-from clinic.submission_keys import AlreadySubmitted
-from clinic.timefmt import format_start, parse_start, to_local
+from clinic.web.security import private_page
 
 bp = Blueprint("manage", __name__)
 

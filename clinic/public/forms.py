@@ -2,10 +2,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
-from clinic import choices, patient_fields
-from clinic.altcha_challenge import ChallengeField
+from clinic.forms import choices, patient_fields
+from clinic.forms.submission_keys import SubmissionKeyField
 from clinic.photo_fields import PhotoFields
-from clinic.submission_keys import SubmissionKeyField
+from clinic.web.altcha_challenge import ChallengeField
 
 ENQUIRY_FIELDS = (
     "full_name",

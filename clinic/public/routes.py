@@ -3,16 +3,17 @@ import logging
 from flask import Blueprint, redirect, render_template, session, url_for
 from sqlalchemy import select, text
 
-from clinic import consent, page_cache
-from clinic.altcha_challenge import limit_without_solution, new_challenge
 from clinic.enquiries import submit_enquiry
-from clinic.errors import RETRY_AFTER_SECONDS
 from clinic.extensions import db, limiter
+from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models import MediaItem, Testimonial
 from clinic.outbox import send_now
+from clinic.privacy import consent
 from clinic.public.forms import EnquiryForm
-from clinic.ratelimits import enquiry_limit, enquiry_limit_without_challenge
-from clinic.submission_keys import AlreadySubmitted
+from clinic.web import page_cache
+from clinic.web.altcha_challenge import limit_without_solution, new_challenge
+from clinic.web.errors import RETRY_AFTER_SECONDS
+from clinic.web.ratelimits import enquiry_limit, enquiry_limit_without_challenge
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)

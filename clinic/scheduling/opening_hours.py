@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from clinic import choices, timefmt
+from clinic import clinic_time
+from clinic.forms import choices
 from clinic.models import Practitioner, WorkingHours
 from clinic.scheduling import bank_holidays
-from clinic.scheduling.service import with_holiday_openings
+from clinic.scheduling.queries import with_holiday_openings
 
 CLOSED = "Closed"
 BANK_HOLIDAYS = "Bank holidays"
@@ -42,7 +43,7 @@ def opening_times(today):
     rows = describe_week({weekday: (start, end) for weekday, start, end in weekly})
     if bank_holidays.observed():
         closed = [day for day in bank_holidays.between(today, last) if day not in opened]
-        hours = f"{CLOSED} (next: {timefmt.day(closed[0])})" if closed else CLOSED
+        hours = f"{CLOSED} (next: {clinic_time.day(closed[0])})" if closed else CLOSED
         rows.append(OpeningTimes(BANK_HOLIDAYS, hours))
     return rows
 
@@ -53,7 +54,7 @@ def describe_week(spans):
     runs = []  # [first weekday, last weekday, hours]
     for weekday in range(len(WEEKDAY_NAMES)):
         span = spans.get(weekday)
-        hours = f"{timefmt.wall_clock(span[0])} to {timefmt.wall_clock(span[1])}" if span else CLOSED
+        hours = f"{clinic_time.wall_clock(span[0])} to {clinic_time.wall_clock(span[1])}" if span else CLOSED
         if runs and runs[-1][2] == hours:
             runs[-1][1] = weekday
         else:

@@ -3,12 +3,13 @@
 import pyotp
 from sqlalchemy import func, select
 
-from clinic import audit, passwords, ratelimits
+from clinic import audit, passwords
 from clinic.extensions import db
 from clinic.models import Practitioner, StaffUser
 from clinic.models.staff import PRACTITIONER, ROLES
 from clinic.models.types import utcnow
 from clinic.staff import lockout, one_time_codes
+from clinic.web import ratelimits
 
 ISSUER = "Hairline SMP Clinic"
 

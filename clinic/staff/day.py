@@ -4,9 +4,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from clinic import audit, photos
+from clinic.clinic_time import parse_day
 from clinic.staff import day_list
 from clinic.staff.access import EVERYONE, allow, guard_blueprint
-from clinic.timefmt import parse_day
 
 bp = Blueprint("day", __name__, url_prefix="/staff")
 guard_blueprint(bp)

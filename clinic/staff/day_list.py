@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
-from clinic import choices
 from clinic.extensions import db
+from clinic.forms import choices
 from clinic.models import Booking, Practitioner
 from clinic.models.booking import ATTENDED, BOOKED, CANCELLED
 from clinic.models.staff import PRACTITIONER
-from clinic.scheduling.service import clinic_zone, local_day_bounds
+from clinic.scheduling.queries import clinic_zone, local_day_bounds
 
 # A patient is returning when the same email address has an earlier booking that was attended,
 # or is still marked booked (reception may not have recorded the outcome yet). Cancelled

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from clinic.validators import NoControlCharacters
+from clinic.forms.validators import NoControlCharacters
 
 
 class SignInForm(FlaskForm):

@@ -2,12 +2,12 @@
 
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
 
-from clinic import audit, timefmt
+from clinic import audit, clinic_time
 from clinic.models.types import utcnow
-from clinic.query_args import form_args
 from clinic.staff import inbox_query
 from clinic.staff.access import FRONT_DESK, allow, guard_blueprint
 from clinic.staff.inbox_forms import InboxFilterForm
+from clinic.web.query_args import form_args
 
 bp = Blueprint("inbox", __name__, url_prefix="/staff")
 guard_blueprint(bp)
@@ -47,7 +47,7 @@ def export():
     filters = form.filters()
     rows = inbox_query.count(filters).matching(filters)
     audit.record_now("exported inbox", None, f"exported {rows} rows")
-    today = timefmt.to_local(utcnow()).date()
+    today = clinic_time.to_local(utcnow()).date()
     response = Response(stream_with_context(inbox_query.csv_chunks(filters)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="enquiries-and-bookings-{today}.csv"'
     return response
@@ -55,5 +55,5 @@ def export():
 
 def short_when(moment):
     """Tue 1 Dec 2026, 9:30am: compact enough for a table cell."""
-    local = timefmt.to_local(moment)
-    return f"{local:%a} {local.day} {local:%b %Y}, {timefmt.clock(moment)}"
+    local = clinic_time.to_local(moment)
+    return f"{local:%a} {local.day} {local:%b %Y}, {clinic_time.clock(moment)}"

@@ -2,10 +2,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
-from clinic import choices
 from clinic.booking import video
+from clinic.forms import choices
+from clinic.forms.validators import NoControlCharacters, SaneDate, strip_whitespace
 from clinic.staff.inbox_query import KINDS, STATUS_LABELS, Filters
-from clinic.validators import NoControlCharacters, SaneDate, strip_whitespace
 
 # An empty value means "any"; it is also what a filter left out of the URL reads as.
 ANY = {"default": "", "invalid_choice_message": "Choose one of the options in the list."}

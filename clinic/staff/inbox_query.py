@@ -15,15 +15,17 @@ import phonenumbers
 from flask import current_app
 from sqlalchemy import Boolean, String, false, func, literal, null, or_, select, type_coerce, union_all
 
-from clinic import choices, spreadsheets, timefmt
+from clinic import clinic_time
 from clinic.booking import video
 from clinic.extensions import db
+from clinic.forms import choices
+from clinic.forms.validators import DEFAULT_PHONE_REGION, display_phone
 from clinic.models import Booking, Enquiry, OutboxMessage, Practitioner
 from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
 from clinic.models.types import UTCDateTime
 from clinic.outbox import FAILED as EMAIL_FAILED
 from clinic.staff.triage import STATUSES as ENQUIRY_STATUSES
-from clinic.validators import DEFAULT_PHONE_REGION, display_phone
+from clinic.web import spreadsheets
 
 ENQUIRY, BOOKING = "enquiry", "booking"
 KINDS = [(ENQUIRY, "Enquiries"), (BOOKING, "Bookings")]
@@ -217,7 +219,7 @@ def _csv_cells(row):
 
 
 def _iso_local(moment):
-    return timefmt.to_local(moment).isoformat(timespec="minutes") if moment else ""
+    return clinic_time.to_local(moment).isoformat(timespec="minutes") if moment else ""
 
 
 def _listing(filters):

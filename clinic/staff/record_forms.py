@@ -4,10 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField
 from wtforms.validators import DataRequired
 
-from clinic import choices, patient_fields
 from clinic.booking.video_fields import meeting_link_field
+from clinic.forms import choices, patient_fields
+from clinic.forms.submission_keys import SubmissionKeyField
 from clinic.staff.triage import OUTCOMES, STATUSES
-from clinic.submission_keys import SubmissionKeyField
 
 NOBODY = ""
 

@@ -2,19 +2,19 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from clinic import consent
 from clinic.booking import selection as sel
 from clinic.booking import service
+from clinic.clinic_time import format_start, parse_start, when
 from clinic.extensions import db
+from clinic.forms.submission_keys import AlreadySubmitted
+from clinic.forms.validators import display_phone
 from clinic.models import Enquiry
+from clinic.privacy import consent
 from clinic.staff import triage
 from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.record_forms import StaffBookingForm
 from clinic.staff.records_actions import back_to, send_and_flash, time_picker_page
 from clinic.staff.records_blueprint import bp
-from clinic.submission_keys import AlreadySubmitted
-from clinic.timefmt import format_start, parse_start, when
-from clinic.validators import display_phone
 
 
 @bp.get("/enquiries/<int:enquiry_id>/book")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from clinic import audit
 from clinic.booking import selection as sel
 from clinic.booking import service, video
+from clinic.clinic_time import format_start, parse_start, to_local, when
 from clinic.extensions import db
 from clinic.models import Booking, Note
 from clinic.models.staff import PRACTITIONER
@@ -20,7 +21,6 @@ from clinic.staff.access import EVERYONE, FRONT_DESK, allow
 from clinic.staff.record_forms import ConfirmForm, NoteForm, OutcomeForm, VideoLinkForm
 from clinic.staff.records_actions import back_to, post_note, send_and_flash, set_state, time_picker_page
 from clinic.staff.records_blueprint import bp
-from clinic.timefmt import format_start, parse_start, to_local, when
 
 
 @bp.get("/bookings/<int:booking_id>")

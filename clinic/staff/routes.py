@@ -4,11 +4,11 @@ from flask_login import current_user, login_user, logout_user
 
 from clinic.extensions import limiter
 from clinic.models.staff import ADMIN, PRACTITIONER
-from clinic.ratelimits import staff_sign_in_limit
 from clinic.staff import accounts, sessions
 from clinic.staff.access import EVERYONE, allow, guard_blueprint
 from clinic.staff.forms import ChangePasswordForm, SignInForm, SignOutForm, TwoFactorForm
 from clinic.staff.safe_redirect import is_local
+from clinic.web.ratelimits import staff_sign_in_limit
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 guard_blueprint(bp)

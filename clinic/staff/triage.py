@@ -3,11 +3,12 @@
 Audit summaries name what was done, never what the patient said about their health.
 """
 
-from clinic import audit, consent
+from clinic import audit
 from clinic.booking import invitations, service
+from clinic.clinic_time import when
 from clinic.extensions import db
 from clinic.models import Note
-from clinic.timefmt import when
+from clinic.privacy import consent
 
 STATUSES = [
     ("new", "New"),

@@ -1,6 +1,6 @@
 """What patients type into the public forms, as the form posts it."""
 
-from clinic.timefmt import format_start
+from clinic.clinic_time import format_start
 
 
 def booking_details(type_id, start, practitioner="any", **changes):

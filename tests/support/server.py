@@ -78,7 +78,7 @@ REPO = Path(__file__).resolve().parents[2]
 # Every worker signs sessions and links with this; a test app given the same key makes
 # links (a manage token, say) that the server accepts.
 SECRET_KEY = "shared-by-all-workers-" + "x" * 32
-# Test clients send forms without a proof-of-work answer (clinic/altcha_challenge.py):
+# Test clients send forms without a proof-of-work answer (clinic/web/altcha_challenge.py):
 # the stricter limits on such forms are lifted here and tested in tests/test_altcha.py.
 NO_STRICTER_LIMITS = {
     "ENQUIRY_RATE_LIMIT_WITHOUT_CHALLENGE": "100000 per minute",

@@ -22,7 +22,7 @@ from http import HTTPStatus
 from flask import current_app, request, session
 from werkzeug.http import parse_etags, quote_etag
 
-from clinic import request_log, security
+from clinic.web import request_log, security
 
 EXTENSION_KEY = "page_cache"
 HTML = "text/html; charset=utf-8"

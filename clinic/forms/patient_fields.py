@@ -3,8 +3,8 @@
 from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from clinic import choices
-from clinic.validators import NoControlCharacters, NormalisedEmail, NormalisedPhone, strip_whitespace
+from clinic.forms import choices
+from clinic.forms.validators import NoControlCharacters, NormalisedEmail, NormalisedPhone, strip_whitespace
 
 
 def full_name_field(missing_message="Enter your full name."):

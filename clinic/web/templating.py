@@ -3,10 +3,12 @@
 import re
 import unicodedata
 
-from clinic import choices, clinic_info, outbox, static_assets, timefmt
+from clinic import clinic_info, clinic_time, outbox
 from clinic.booking import video
-from clinic.urls import site_url
-from clinic.validators import display_phone
+from clinic.forms import choices
+from clinic.forms.validators import display_phone
+from clinic.web import static_assets
+from clinic.web.urls import site_url
 
 
 def field_attrs(field, hint=None, **extra):
@@ -80,8 +82,8 @@ def register_template_helpers(app):
     app.jinja_env.filters.update(
         patient_name=patient_name,
         phone=display_phone,
-        clock=timefmt.clock,
-        day=timefmt.day,
-        when=timefmt.when,
-        zone=timefmt.zone_name,
+        clock=clinic_time.clock,
+        day=clinic_time.day,
+        when=clinic_time.when,
+        zone=clinic_time.zone_name,
     )

@@ -17,7 +17,7 @@ def booking_limit():
 
 
 # Stricter limits counted only for forms sent without a fresh proof-of-work answer
-# (clinic/altcha_challenge.py): without JavaScript, or by a bot.
+# (clinic/web/altcha_challenge.py): without JavaScript, or by a bot.
 def enquiry_limit_without_challenge():
     return current_app.config["ENQUIRY_RATE_LIMIT_WITHOUT_CHALLENGE"]
 

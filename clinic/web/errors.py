@@ -4,8 +4,8 @@ from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic import database_outage, request_log
 from clinic.extensions import login_manager
+from clinic.web import database_outage, request_log
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import ValidationError
 
-from clinic.timefmt import SANE_YEARS
+from clinic.clinic_time import SANE_YEARS
 
 DEFAULT_PHONE_REGION = "GB"
 

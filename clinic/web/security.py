@@ -12,7 +12,7 @@ import click
 from flask import current_app, make_response
 from flask.cli import with_appcontext
 
-from clinic import deploy_check
+from clinic.ops import deploy_check
 
 # No 'unsafe-inline' or 'unsafe-eval' anywhere: scripts and styles come only
 # from our own files. img-src allows data: for the QR code on the admin
