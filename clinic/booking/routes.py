@@ -16,11 +16,11 @@ from flask import (
     url_for,
 )
 
-from clinic.booking import invitations, service, slot_cache, waitlist
+from clinic.booking import chosen_slot, invitations, service, slot_cache, waitlist
 from clinic.booking import selection as sel
 from clinic.booking.forms import BookingForm, WaitlistForm, practitioner_choices, type_choices
 from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
-from clinic.clinic_time import clock, format_start, parse_day, parse_start, to_local
+from clinic.clinic_time import clock, format_start, parse_day
 from clinic.extensions import limiter
 from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.outbox import send_now
@@ -102,29 +102,20 @@ def _slots_answer():
 @limit_without_solution(booking_limit_without_challenge)
 def details():
     form = BookingForm()
-    values = request.form if request.method == "POST" else request.args
-    selection = sel.selection_from(values)
-    start = parse_start(values.get("start"))
-    if selection is None or start is None:
+    chosen = chosen_slot.for_booking(request.form if request.method == "POST" else request.args)
+    if chosen is None:
         flash("Please choose your consultation and time again.", "warning")
         return redirect(url_for("booking.start"), code=303)
 
     if request.method == "GET":
-        if not sel.is_free(selection, start):
+        if not chosen.is_free():
             flash("Sorry, that time has just been taken. Please choose another.", "warning")
-            return redirect(url_for("booking.times", **selection.params(date=to_local(start).date())))
-        form.process(
-            data={
-                **invitations.prefill(),
-                "type": selection.consultation_type.id,
-                "practitioner": selection.practitioner_param,
-                "start": format_start(start),
-            }
-        )
-        return _details_page(form, selection, start, known_free=True)
+            return redirect(url_for("booking.times", **chosen.calendar_params()))
+        form.process(data={**invitations.prefill(), **chosen.form_data()})
+        return _details_page(form, chosen, known_free=True)
 
     if not form.validate():
-        return _details_page(form, selection, start, status=422)
+        return _details_page(form, chosen, status=422)
     if form.is_spam():
         current_app.logger.info("booking dropped by honeypot")
         return redirect(url_for("booking.start"), code=303)
@@ -135,9 +126,9 @@ def details():
         agreed.append(consent.MARKETING)
     try:
         booking, emails = service.book(
-            selection.consultation_type,
-            start,
-            selection.practitioner_id,
+            chosen.selection.consultation_type,
+            chosen.start,
+            chosen.practitioner_id,
             {
                 **form.patient_details(),
                 "adult_confirmed": True,
@@ -151,7 +142,7 @@ def details():
     except AlreadySubmitted as first:
         booking, emails = first.record, []
     except service.SlotTaken:
-        return _details_page(form, selection, start, status=409, taken=True)
+        return _details_page(form, chosen, status=409, taken=True)
     # The link first: it must reach the patient even if the database goes away while
     # the emails are tried.
     session[CONFIRMATION_KEY] = manage_token(booking)
@@ -160,19 +151,12 @@ def details():
     return redirect(url_for("booking.confirmed"), code=303)
 
 
-def _details_page(form, selection, start, *, status=200, taken=False, known_free=False):
+def _details_page(form, chosen, *, status=200, taken=False, known_free=False):
     form.give_submission_key()
-    still_free = known_free or (not taken and sel.is_free(selection, start))
-    alternatives = [] if still_free else sel.fresh_times(selection, start)
     return render_template(
         "booking/details.html",
         form=form,
-        selection=selection,
-        start=start,
-        still_free=still_free,
-        taken=taken,
-        alternatives=alternatives,
-        format_start=format_start,
+        **chosen.details_context(taken=taken, known_free=known_free),
         health_consent=consent.BOOKING_HEALTH_DATA,
         photo_consent=consent.PHOTOS,
         marketing_consent=consent.MARKETING,

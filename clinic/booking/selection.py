@@ -58,6 +58,14 @@ def selection_from(values):
     return Selection(consultation_type, practitioner) if practitioner else None
 
 
+def selection_for_move(booking, practitioner):
+    """The booking's own type with the practitioner asked for, or with any practitioner
+    when that one is unknown or no longer active: moving never changes the type."""
+    return selection_from({"type": booking.type_id, "practitioner": practitioner}) or Selection(
+        booking.type, None
+    )
+
+
 def today_local():
     return to_local(utcnow()).date()
 

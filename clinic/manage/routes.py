@@ -6,7 +6,7 @@ nothing (leaving the list also takes a mail provider's RFC 8058 one-click POST).
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
-from clinic.booking import calendar, service, waitlist
+from clinic.booking import calendar, chosen_slot, service, waitlist
 from clinic.booking import selection as sel
 from clinic.booking.forms import ConfirmForm
 from clinic.booking.notifications import manage_url
@@ -18,7 +18,7 @@ from clinic.booking.tokens import (
     manage_token,
     offer_for_token,
 )
-from clinic.clinic_time import format_start, parse_start, to_local
+from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import csrf
 from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models.booking import CANCELLED, WAITING
@@ -125,11 +125,7 @@ def move(token):
     booking, error = _booking_or_error(token)
     if error:
         return error
-    selection = sel.selection_from(
-        {"type": booking.type_id, "practitioner": request.args.get("practitioner", booking.practitioner_id)}
-    )
-    if selection is None:
-        selection = sel.Selection(booking.type, None)
+    selection = sel.selection_for_move(booking, request.args.get("practitioner", booking.practitioner_id))
     return render_template(
         "manage/move.html",
         booking=booking,
@@ -144,26 +140,23 @@ def move(token):
 @private_page
 def move_confirm(token):
     values = request.form if request.method == "POST" else request.args
-    start = parse_start(values.get("start"))
     try:
         booking = booking_for_token(token)
     except LinkNotValid as problem:
-        if request.method == "POST" and _already_at(problem.booking, start):
+        if request.method == "POST" and _already_at(problem.booking, parse_start(values.get("start"))):
             # A second click on "Move": the first one moved it here.
             return _show_moved(problem.booking)
         return _link_invalid(problem)
-    selection = sel.selection_from({"type": booking.type_id, "practitioner": values.get("practitioner")})
-    if selection is None or start is None:
+    chosen = chosen_slot.for_move(booking, values)
+    if chosen is None:
         return redirect(url_for("manage.move", token=token))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            send_now(service.move(booking, start, selection.practitioner_id))
+            send_now(service.move(booking, chosen.start, chosen.practitioner_id))
         except service.SlotTaken:
             flash("Sorry, that time has just been taken. Please choose another.", "warning")
-            return redirect(
-                url_for("manage.move", token=token, **selection.params(date=to_local(start).date()))
-            )
+            return redirect(url_for("manage.move", token=token, **chosen.calendar_params()))
         except service.NothingToChange:
             return _show_moved(booking)
         except service.ChangeNotAllowed as refusal:
@@ -171,16 +164,16 @@ def move_confirm(token):
             return redirect(url_for("manage.view", token=token))
         flash("Your booking has moved. We have emailed you the new details and calendar file.", "info")
         return redirect(url_for("manage.view", token=manage_token(booking)), code=303)
-    if not sel.is_free(selection, start, exclude_booking_id=booking.id):
+    if not chosen.is_free():
         flash("Sorry, that time is no longer free. Please choose another.", "warning")
-        return redirect(url_for("manage.move", token=token, **selection.params()))
+        return redirect(url_for("manage.move", token=token, **chosen.selection.params()))
     return render_template(
         "manage/move_confirm.html",
         booking=booking,
         token=token,
         form=form,
-        selection=selection,
-        start=start,
+        selection=chosen.selection,
+        start=chosen.start,
         format_start=format_start,
     )
 
