@@ -94,7 +94,7 @@ class Config:
     WAITLIST_OFFER_HOURS = _int("WAITLIST_OFFER_HOURS", 24)
     BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "10 per minute;40 per hour")
     PHOTO_MAX_BYTES = _int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
-    # Checked from the header before a photo is decoded, which takes 4 bytes a pixel (clinic/photos.py).
+    # Checked from the header before a photo is decoded, which takes 4 bytes a pixel (clinic/photos/images.py).
     PHOTO_MAX_PIXELS = _int("PHOTO_MAX_PIXELS", 24_000_000)
     # Photos are stored at most this many pixels on their long edge.
     PHOTO_MAX_EDGE = _int("PHOTO_MAX_EDGE", 2560)
@@ -107,7 +107,7 @@ class Config:
     STAFF_IDLE_TIMEOUT_MINUTES = _int("STAFF_IDLE_TIMEOUT_MINUTES", 30)
     STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
     STAFF_ADMIN_REQUIRE_2FA = _bool("STAFF_ADMIN_REQUIRE_2FA")
-    # Per account, whatever addresses the attempts come from (clinic/staff/lockout.py).
+    # Per account, whatever addresses the attempts come from (clinic/staff/auth/lockout.py).
     STAFF_ACCOUNT_LOCK_FAILURES = _int("STAFF_ACCOUNT_LOCK_FAILURES", 10)
     STAFF_ACCOUNT_LOCK_WINDOW_MINUTES = _int("STAFF_ACCOUNT_LOCK_WINDOW_MINUTES", 60)
     STAFF_ACCOUNT_LOCK_MINUTES = _int("STAFF_ACCOUNT_LOCK_MINUTES", 15)
@@ -120,7 +120,7 @@ class Config:
     OUTBOX_RETRY_MAX_SECONDS = _int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
     # Anyone can type any address into the public forms: past these many emails to one
-    # address in the last hour or day, further ones are held, not sent (clinic/outbox.py).
+    # address in the last hour or day, further ones are held, not sent (clinic/outbox/service.py).
     PATIENT_EMAIL_HOURLY_LIMIT = _int("PATIENT_EMAIL_HOURLY_LIMIT", 5)
     PATIENT_EMAIL_DAILY_LIMIT = _int("PATIENT_EMAIL_DAILY_LIMIT", 20)
 
@@ -168,7 +168,7 @@ class Config:
     SLOTS_CACHE_SECONDS = _int("SLOTS_CACHE_SECONDS", 5)
 
     # How many proxies (nginx, a load balancer) append to X-Forwarded-For in front
-    # of the app; 0 when clients reach the app directly. See clinic.trust_proxy.
+    # of the app; 0 when clients reach the app directly. See clinic.web.proxies.
     PROXY_TRUSTED_HOPS = _int("PROXY_TRUSTED_HOPS", 0)
     # The proxies' own addresses: forwarded headers from any other peer (a client that
     # reached gunicorn directly) are ignored, so it cannot rotate its address.

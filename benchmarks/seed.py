@@ -20,7 +20,7 @@ from PIL import Image
 
 from clinic import photos
 from clinic.forms import choices
-from clinic.references import ALPHABET, LENGTH
+from clinic.models.references import ALPHABET, LENGTH
 
 ZONE = ZoneInfo("Europe/London")
 HISTORY_DAYS = 730

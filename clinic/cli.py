@@ -7,14 +7,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from clinic import outbox
 from clinic.booking.reminders import queue_reminders
 from clinic.extensions import db
 from clinic.models import Practitioner
-from clinic.models.staff import ROLES
-from clinic.ops import demo
+from clinic.models.staff import Role
+from clinic.ops import demo, deploy_check
+from clinic.outbox import delivery
 from clinic.privacy import cli as privacy_cli
-from clinic.staff import accounts
+from clinic.staff.auth import service as accounts
 
 outbox_cli = AppGroup("outbox", help="The queue of outgoing emails.")
 
@@ -36,13 +36,13 @@ def outbox_send(batch_size, watch, interval):
     first; several watchers (on several hosts) never send one message twice.
     """
     if not watch:
-        sent, failed = outbox.send_due(limit=batch_size)
+        sent, failed = delivery.send_due(limit=batch_size)
         click.echo(f"outbox: {sent} sent, {failed} failed")
         return
     stop = threading.Event()
     with _stopped_by_signals(stop):
         click.echo(f"outbox: watching, every {interval:g}s")
-        outbox.watch(
+        delivery.watch(
             stop,
             interval,
             limit=batch_size,
@@ -89,7 +89,7 @@ def seed_demo(if_empty):
 def send_reminders():
     """Queue reminders for bookings starting in 24 to 48 hours (safe to run hourly), then send."""
     emails = queue_reminders()
-    sent, failed = outbox.send_now(emails) if emails else (0, 0)
+    sent, failed = delivery.send_now(emails) if emails else (0, 0)
     click.echo(
         f"reminders: {len(emails)} queued, {sent} sent, {failed} failed (failed ones retry via outbox send)"
     )
@@ -97,7 +97,7 @@ def send_reminders():
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--name", required=True, help="The name colleagues know them by.")
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
@@ -122,7 +122,23 @@ def create_user(email, role, name, password_stdin, practitioner_id):
     click.echo(f"Created {role} account for {user.email}.")
 
 
+@click.command("check-deploy")
+@with_appcontext
+def check_deploy():
+    """Check the settings are safe to run in production; exits 1 if not."""
+    app = current_app._get_current_object()
+    problems = deploy_check.problems(app)
+    for warning in deploy_check.warnings(app):
+        click.echo(f"warning: {warning}")
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("check-deploy: no problems found.")
+
+
 def register_commands(app):
+    app.cli.add_command(check_deploy)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_reminders)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import db
-from clinic.models import Booking, ConsentRecord, ConsultationType, Photo, Practitioner
+from clinic.models import Booking, ConsentRecord, Photo
+from clinic.models.references import ALPHABET
 from clinic.models.types import utcnow
-from clinic.references import ALPHABET
-from tests.conftest import local_start
-from tests.factories import BookingFactory
+from tests.support.bookings import place
+from tests.support.clinic_days import local_start
 from tests.support.patients import booking_details
 
 REFERENCE = re.compile(rf"BKG-[{ALPHABET}]{{6}}")
@@ -27,15 +27,6 @@ def details(schedule, start, practitioner="any", **changes):
 def bookings(app):
     with app.app_context():
         return db.session.scalars(select(Booking).order_by(Booking.id)).all()
-
-
-def place(app, schedule, start, practitioner_id):
-    with app.app_context():
-        BookingFactory(
-            type=db.session.get(ConsultationType, schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, practitioner_id),
-            starts_at=start,
-        )
 
 
 def test_start_offers_each_type_and_practitioner(client, schedule):
@@ -162,8 +153,8 @@ def test_errors_keep_every_answer_and_the_chosen_time(app, client, schedule, cha
 
 def test_a_time_taken_meanwhile_comes_back_with_fresh_times_and_the_details_kept(app, client, schedule):
     start = local_start(schedule.day, 15)
-    place(app, schedule, start, schedule.first)
-    place(app, schedule, start, schedule.second)
+    place(app, start, schedule.in_clinic, schedule.first)
+    place(app, start, schedule.in_clinic, schedule.second)
 
     response = client.post("/book/details", data=details(schedule, start))
 
@@ -190,7 +181,7 @@ def test_any_practitioner_fills_both_diaries_then_refuses(app, client, schedule)
 
 
 def test_the_buffer_keeps_a_gap_after_each_booking(app, client, schedule):
-    place(app, schedule, local_start(schedule.day, 10), schedule.first)
+    place(app, local_start(schedule.day, 10), schedule.in_clinic, schedule.first)
     slots = client.get(
         f"/book/slots?type={schedule.in_clinic}&practitioner={schedule.first}&date={schedule.day.isoformat()}"
     ).get_json()["slots"]

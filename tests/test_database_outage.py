@@ -33,13 +33,14 @@ from clinic.booking.tokens import manage_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Enquiry, Practitioner
-from clinic.references import ALPHABET
-from tests.conftest import STAFF_PASSWORD, local_start
+from clinic.models.references import ALPHABET
 from tests.factories import BookingFactory, EnquiryFactory
+from tests.support.clinic_days import local_start
 from tests.support.databases import migrate
 from tests.support.patients import booking_details, enquiry_form
 from tests.support.private_postgres import bin_dir, private_postgres
 from tests.support.server import AppServer, csrf_token
+from tests.support.staff import STAFF_PASSWORD
 
 REFERENCE = re.compile(rf"ENQ-[{ALPHABET}]{{6}}")
 SUBMISSION_KEY = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')

@@ -9,15 +9,11 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import ConsentRecord, Enquiry, OutboxMessage, Photo
+from clinic.models.references import ALPHABET
 from clinic.privacy import consent
-from clinic.references import ALPHABET
 from tests.support.patients import enquiry_form
 
 REFERENCE = re.compile(rf"ENQ-[{ALPHABET}]{{6}}")
-
-
-def valid_enquiry(**changes):
-    return enquiry_form(**changes)
 
 
 def saved_enquiries(app):
@@ -49,7 +45,7 @@ def test_form_labels_every_input_and_leaves_consents_unticked(client):
 
 
 def test_enquiry_is_saved_with_consent_and_shows_a_reference(app, client):
-    response = client.post("/enquire", data=valid_enquiry())
+    response = client.post("/enquire", data=enquiry_form())
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/enquire/thanks"
@@ -74,7 +70,7 @@ def test_enquiry_is_saved_with_consent_and_shows_a_reference(app, client):
 
 
 def test_staff_and_patient_are_emailed(app, client, mail_sink):
-    client.post("/enquire", data=valid_enquiry(message="Private: I have had alopecia since 2019."))
+    client.post("/enquire", data=enquiry_form(message="Private: I have had alopecia since 2019."))
     [enquiry] = saved_enquiries(app)
 
     [staff] = mail_sink.to("reception@hairline-clinic.co.uk")
@@ -103,7 +99,7 @@ def test_staff_and_patient_are_emailed(app, client, mail_sink):
 
 
 def test_marketing_opt_in_is_a_separate_recorded_consent(app, client):
-    client.post("/enquire", data=valid_enquiry(marketing_opt_in="y"))
+    client.post("/enquire", data=enquiry_form(marketing_opt_in="y"))
 
     [enquiry] = saved_enquiries(app)
     assert enquiry.marketing_opt_in is True
@@ -137,7 +133,7 @@ def test_marketing_opt_in_is_a_separate_recorded_consent(app, client):
 def test_each_error_is_shown_next_to_its_field_and_keeps_the_answers(
     app, client, mail_sink, changes, field, message
 ):
-    response = client.post("/enquire", data=valid_enquiry(**changes))
+    response = client.post("/enquire", data=enquiry_form(**changes))
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -153,7 +149,7 @@ def test_each_error_is_shown_next_to_its_field_and_keeps_the_answers(
 
 
 def test_optional_answers_may_be_left_out(app, client):
-    data = valid_enquiry(heard_from=None, phone=None, preferred_contact="email")
+    data = enquiry_form(heard_from=None, phone=None, preferred_contact="email")
     response = client.post("/enquire", data=data)
 
     assert response.status_code == 303
@@ -162,7 +158,7 @@ def test_optional_answers_may_be_left_out(app, client):
 
 
 def test_phone_is_optional_when_email_is_preferred(app, client):
-    response = client.post("/enquire", data=valid_enquiry(phone="", preferred_contact="email"))
+    response = client.post("/enquire", data=enquiry_form(phone="", preferred_contact="email"))
 
     assert response.status_code == 303
     [enquiry] = saved_enquiries(app)
@@ -178,25 +174,25 @@ def test_phone_is_optional_when_email_is_preferred(app, client):
     ],
 )
 def test_phone_numbers_are_normalised(app, client, typed, stored):
-    client.post("/enquire", data=valid_enquiry(phone=typed))
+    client.post("/enquire", data=enquiry_form(phone=typed))
 
     [enquiry] = saved_enquiries(app)
     assert enquiry.phone == stored
 
 
 def test_what_patients_type_is_escaped_in_pages_and_emails(app, client, mail_sink):
-    client.post("/enquire", data=valid_enquiry(full_name="<b>Amara</b> & Co"))
+    client.post("/enquire", data=enquiry_form(full_name="<b>Amara</b> & Co"))
 
     [patient] = mail_sink.to("amara.okafor@gmail.com")
     assert "&lt;b&gt;Amara&lt;/b&gt; &amp; Co" in patient.html
     assert "<b>Amara</b>" not in patient.html
     assert "<b>Amara</b> & Co" in patient.text
-    invalid = client.post("/enquire", data=valid_enquiry(full_name="<script>x()</script>", email="bad"))
+    invalid = client.post("/enquire", data=enquiry_form(full_name="<script>x()</script>", email="bad"))
     assert "<script>x()</script>" not in invalid.get_data(as_text=True)
 
 
 def test_honeypot_drops_the_submission_quietly(app, client, mail_sink):
-    response = client.post("/enquire", data=valid_enquiry(website="http://spam.example.net"))
+    response = client.post("/enquire", data=enquiry_form(website="http://spam.example.net"))
 
     assert response.status_code == 303
     assert saved_enquiries(app) == []
@@ -207,7 +203,7 @@ def test_honeypot_drops_the_submission_quietly(app, client, mail_sink):
 def test_post_without_csrf_token_is_rejected(csrf_app):
     client = csrf_app.test_client()
 
-    response = client.post("/enquire", data=valid_enquiry())
+    response = client.post("/enquire", data=enquiry_form())
 
     assert response.status_code == 400
     assert saved_enquiries(csrf_app) == []
@@ -218,7 +214,7 @@ def test_post_with_the_forms_csrf_token_is_accepted(csrf_app):
     page = client.get("/enquire").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
-    response = client.post("/enquire", data=valid_enquiry(csrf_token=token))
+    response = client.post("/enquire", data=enquiry_form(csrf_token=token))
 
     assert response.status_code == 303
     assert len(saved_enquiries(csrf_app)) == 1
@@ -230,7 +226,7 @@ def strict_limit(app_settings):
 
 
 def test_enquiries_are_rate_limited(strict_limit, app, client):
-    statuses = [client.post("/enquire", data=valid_enquiry()).status_code for _ in range(3)]
+    statuses = [client.post("/enquire", data=enquiry_form()).status_code for _ in range(3)]
 
     assert statuses == [303, 303, 429]
     assert len(saved_enquiries(app)) == 2
@@ -240,7 +236,7 @@ def test_enquiries_are_rate_limited(strict_limit, app, client):
 def test_an_enquiry_can_carry_scalp_photos(app, client):
     image = io.BytesIO()
     Image.new("RGB", (40, 30), (150, 120, 100)).save(image, "PNG")
-    data = valid_enquiry(photo_consent="y")
+    data = enquiry_form(photo_consent="y")
     data["photo_crown"] = (io.BytesIO(image.getvalue()), "crown.png", "image/png")
 
     response = client.post("/enquire", data=data, content_type="multipart/form-data")
@@ -259,7 +255,7 @@ def test_an_enquiry_can_carry_scalp_photos(app, client):
 
 
 def test_a_refused_photo_keeps_the_enquiry_form_and_saves_nothing(app, client):
-    data = valid_enquiry(photo_consent="y")
+    data = enquiry_form(photo_consent="y")
     data["photo_front"] = (io.BytesIO(b"GIF89a not really"), "front.gif", "image/gif")
 
     response = client.post("/enquire", data=data, content_type="multipart/form-data")

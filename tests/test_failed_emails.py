@@ -10,11 +10,10 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, OutboxMessage
-from tests.conftest import local_start
 from tests.factories import EnquiryFactory
+from tests.support.clinic_days import local_start
+from tests.support.patients import booking_details, enquiry_form
 from tests.support.smtp_sink import free_port
-from tests.test_booking import details
-from tests.test_enquiry import valid_enquiry
 
 ROW_REFERENCE = re.compile(r'<th scope="row">\s*<a href="[^"]+">([^<]+)</a>')
 FAILED_FILTER = "/staff/enquiries?emails_failed=y"
@@ -31,11 +30,11 @@ def records(mail_server_down, app, client, schedule, caplog):
     """Amara's enquiry and Priya's booking, whose emails (two each) failed for good; Tom's
     enquiry, whose emails failed once and will be tried again; Jo's, with no email at all."""
     caplog.set_level(logging.INFO, logger="clinic.outbox")
-    assert client.post("/enquire", data=valid_enquiry()).status_code == 303
+    assert client.post("/enquire", data=enquiry_form()).status_code == 303
     start = local_start(schedule.day, 10)
-    assert client.post("/book/details", data=details(schedule, start)).status_code == 303
+    assert client.post("/book/details", data=booking_details(schedule.in_clinic, start)).status_code == 303
     app.config["OUTBOX_MAX_ATTEMPTS"] = 5
-    tom = valid_enquiry(full_name="Tom Hughes", email="tom.hughes@gmail.com")
+    tom = enquiry_form(full_name="Tom Hughes", email="tom.hughes@gmail.com")
     assert client.post("/enquire", data=tom).status_code == 303
     with app.app_context():
         EnquiryFactory(full_name="Jo Bloggs", email="jo.bloggs@gmail.com")
@@ -79,7 +78,9 @@ def test_the_inbox_filter_lists_the_records_whose_email_failed(records, as_role)
 
 
 def test_each_permanent_failure_logs_one_error_line_without_personal_data(records, caplog):
-    logged = [r for r in caplog.get_records("setup") if r.name == "clinic.outbox"]  # sent by `records`
+    logged = [
+        r for r in caplog.get_records("setup") if r.name == "clinic.outbox.delivery"
+    ]  # sent by `records`
     errors = [r for r in logged if r.levelno >= logging.ERROR]
 
     assert len(errors) == 4

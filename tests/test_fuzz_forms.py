@@ -7,7 +7,6 @@ escaped, that every email is sent with one-line headers, and that the CSV export
 loses columns nor starts a cell with something a spreadsheet would run.
 """
 
-import io
 import re
 from datetime import date, timedelta
 from urllib.parse import quote
@@ -16,19 +15,18 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from markupsafe import escape
-from PIL import Image
 from sqlalchemy import select
 
-from clinic import photos
-from clinic.booking.tokens import leave_token, manage_token, offer_token
+from clinic.booking.tokens import leave_token, offer_token
 from clinic.clinic_time import parse_start
 from clinic.extensions import db
-from clinic.models import ConsultationType, Photo, Practitioner, WaitlistEntry
+from clinic.models import WaitlistEntry
 from clinic.models.types import utcnow
 from clinic.public import forms as public_forms
 from clinic.web.templating import patient_name
-from tests.conftest import STAFF_PASSWORD, local_start, sign_in
-from tests.factories import BookingFactory, EnquiryFactory
+from tests.factories import EnquiryFactory
+from tests.support.bookings import place
+from tests.support.clinic_days import local_start
 from tests.support.fuzz import (
     XSS,
     assert_safe,
@@ -50,9 +48,9 @@ from tests.support.fuzz import (
     unique_email,
     unique_number,
 )
-from tests.test_booking import details as booking_details
-from tests.test_enquiry import valid_enquiry
-from tests.test_waitlist import entry_form
+from tests.support.patients import booking_details, enquiry_form
+from tests.support.staff import STAFF_PASSWORD, sign_in
+from tests.support.waitlist import entry_form
 
 FREE = "a free time"  # stands for a slot start looked up when the example runs
 future_days = st.dates(date.today() + timedelta(days=1), date(2999, 12, 31)).map(date.isoformat)
@@ -90,32 +88,15 @@ def with_free_start(client, schedule, values):
     return {name: free_start(client, schedule) if value == FREE else value for name, value in values.items()}
 
 
-def png():
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 600), (181, 140, 118)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def place(app, schedule, *, past=False, with_photo=False, **fields):
-    """A live booking on a time of its own, beyond the days the examples book; returns (id, manage token)."""
+def booking_of_its_own(app, schedule, *, past=False, photo=False, **fields):
+    """A live booking on a time and email of its own, beyond the days the examples book."""
     n = unique_number()
     if past:
         start = (utcnow() - timedelta(days=40, minutes=45 * n)).replace(second=0, microsecond=0)
     else:
         start = local_start(schedule.day + timedelta(days=70 + n // 8), 9 + n % 8)
-    with app.app_context():
-        booking = BookingFactory(
-            type=db.session.get(ConsultationType, schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, schedule.first),
-            starts_at=start,
-            **({"email": unique_email()} | fields),
-        )
-        if with_photo:
-            processed = photos.process_upload(io.BytesIO(png()))
-            stored = photos.store(processed, app.config["UPLOAD_FOLDER"])
-            booking.photos.append(Photo.from_stored("top", processed, stored))
-            db.session.commit()
-        return booking.id, manage_token(booking)
+    fields = {"email": unique_email()} | fields
+    return place(app, start, schedule.in_clinic, schedule.first, photo=photo, **fields)
 
 
 def make_enquiry(app, **fields):
@@ -156,7 +137,7 @@ ENQUIRY_FIELDS = (
 @given(name=typed_up_to(120), message=typed_up_to(5000), changes=junk_for(ENQUIRY_FIELDS))
 def test_enquiry_form(app, client, runner, mail_sink, name, message, changes):
     mail_sink.reset()
-    data = submission(valid_enquiry(email=unique_email(), full_name=name, message=message), changes)
+    data = submission(enquiry_form(email=unique_email(), full_name=name, message=message), changes)
 
     response = client.post("/enquire", data=data)
 
@@ -190,7 +171,7 @@ def test_booking_details_form(app, client, runner, mail_sink, schedule, name, no
     mail_sink.reset()
     start = parse_start(free_start(client, schedule))
     data = submission(
-        booking_details(schedule, start, email=unique_email(), full_name=name, notes=notes), changes
+        booking_details(schedule.in_clinic, start, email=unique_email(), full_name=name, notes=notes), changes
     )
 
     response = client.post("/book/details", data=data)
@@ -251,7 +232,7 @@ tokens = either(st.none(), junk.filter(bool))
 )
 def test_manage_cancel(app, client, runner, mail_sink, schedule, token, extra, method):
     mail_sink.reset()
-    token = token or place(app, schedule)[1]
+    token = token or booking_of_its_own(app, schedule).token
 
     response = client.open(f"/booking/{quote(token, safe='')}/cancel", method=method, data=extra)
 
@@ -276,7 +257,7 @@ def test_manage_cancel(app, client, runner, mail_sink, schedule, token, extra, m
 )
 def test_manage_move(app, client, runner, mail_sink, schedule, token, values, method):
     mail_sink.reset()
-    token = token or place(app, schedule)[1]
+    token = token or booking_of_its_own(app, schedule).token
     values = with_free_start(client, schedule, values)
     path = f"/booking/{quote(token, safe='')}/move"
 
@@ -295,7 +276,7 @@ def test_manage_move(app, client, runner, mail_sink, schedule, token, values, me
 @fuzz
 @given(token=tokens, extra=junk_for(("csrf_token", "confirm")), method=st.sampled_from(("GET", "POST")))
 def test_manage_withdraw_photos(app, client, schedule, token, extra, method):
-    token = token or place(app, schedule, with_photo=True)[1]
+    token = token or booking_of_its_own(app, schedule, photo=True).token
 
     response = client.open(f"/booking/{quote(token, safe='')}/photos/withdraw", method=method, data=extra)
 
@@ -499,7 +480,7 @@ def test_enquiry_status_form(reception, enquiry_id, status):
 @fuzz
 @given(body=either(typed_up_to(5000)), kind=st.sampled_from(("enquiries", "bookings")))
 def test_note_forms(app, schedule, reception, enquiry_id, body, kind):
-    record_id = enquiry_id if kind == "enquiries" else place(app, schedule)[0]
+    record_id = enquiry_id if kind == "enquiries" else booking_of_its_own(app, schedule).id
 
     response = reception.post(f"/staff/{kind}/{record_id}/notes", data={"body": body})
 
@@ -519,7 +500,7 @@ def test_enquiry_assign_form(reception, enquiry_id, practitioner):
 @fuzz
 @given(outcome=either(("attended", "no_show")))
 def test_booking_outcome_form(app, schedule, reception, outcome):
-    booking_id = place(app, schedule, past=True)[0]
+    booking_id = booking_of_its_own(app, schedule, past=True).id
 
     response = reception.post(f"/staff/bookings/{booking_id}/outcome", data={"outcome": outcome})
 
@@ -585,7 +566,7 @@ def test_staff_booking_details_form(
 )
 def test_staff_move_form(app, runner, mail_sink, schedule, reception, values, method):
     mail_sink.reset()
-    booking_id = place(app, schedule, full_name=XSS[2])[0]
+    booking_id = booking_of_its_own(app, schedule, full_name=XSS[2]).id
     values = with_free_start(reception, schedule, values)
     path = f"/staff/bookings/{booking_id}/move"
 
@@ -605,7 +586,7 @@ def test_staff_move_form(app, runner, mail_sink, schedule, reception, values, me
 @given(extra=junk_for(("csrf_token", "confirm", "reason")), method=st.sampled_from(("GET", "POST")))
 def test_staff_cancel_form(app, runner, mail_sink, schedule, reception, extra, method):
     mail_sink.reset()
-    booking_id = place(app, schedule, full_name=XSS[3])[0]
+    booking_id = booking_of_its_own(app, schedule, full_name=XSS[3]).id
 
     response = reception.open(f"/staff/bookings/{booking_id}/cancel", method=method, data=extra)
 
@@ -624,7 +605,7 @@ def test_staff_cancel_form(app, runner, mail_sink, schedule, reception, extra, m
 def test_day_list_query(app, staff, schedule, query, role):
     client = app.test_client()
     sign_in(client, getattr(staff, role).email)
-    place(app, schedule, full_name=XSS[0], notes=XSS[1])
+    booking_of_its_own(app, schedule, full_name=XSS[0], notes=XSS[1])
 
     assert_safe(client.get("/staff/day", query_string=query))
 
@@ -779,7 +760,7 @@ def test_audit_filters(admin, query):
     confirm=either(("y",), st.one_of(st.none(), garbage_choices)),
 )
 def test_privacy_forms(app, schedule, admin, action, email, confirm):
-    place(app, schedule, full_name=XSS[0], email="jordan.ellis@gmail.com")
+    booking_of_its_own(app, schedule, full_name=XSS[0], email="jordan.ellis@gmail.com")
     response = admin.post(
         f"/staff/admin/privacy/{action}", data=submission({"email": email, "confirm": confirm})
     )

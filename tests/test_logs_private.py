@@ -29,10 +29,10 @@ from clinic.booking import invitations
 from clinic.clinic_time import parse_start
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry
-from tests.conftest import STAFF_PASSWORD, sign_in
 from tests.support.patients import booking_details, enquiry_form
 from tests.support.server import REPO, csrf_token, hidden_fields
 from tests.support.smtp_sink import free_port
+from tests.support.staff import STAFF_PASSWORD, sign_in
 
 NAME = "Quillon Vantreese"
 EMAIL = "quillon.vantreese@example.org"
@@ -184,7 +184,10 @@ def test_no_personal_data_or_secret_reaches_the_logs(
             assert value.lower() not in text.lower(), f"{label} logged: {text[:500]}"
     if app.config["MAIL_PORT"] != mail_sink.port:
         # The outage was noticed and logged: the check above read real records.
-        assert any(record.name == "clinic.outbox" and record.levelno == logging.WARNING for record in records)
+        assert any(
+            record.name == "clinic.outbox.delivery" and record.levelno == logging.WARNING
+            for record in records
+        )
 
 
 # ---------- The development server's whole output, and every cookie ----------

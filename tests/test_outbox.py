@@ -1,19 +1,15 @@
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from clinic import create_app, outbox
+from clinic import create_app
 from clinic.extensions import db
 from clinic.models import Enquiry, OutboxMessage
 from clinic.models.types import utcnow
+from clinic.outbox import delivery, service
 from config import TestingConfig
-from tests.test_enquiry import valid_enquiry
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.outbox import make_due, queue_test_email, send_in_subprocess
+from tests.support.patients import enquiry_form
 
 
 def all_messages(app):
@@ -21,16 +17,10 @@ def all_messages(app):
         return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
 
-def make_due(app):
-    with app.app_context():
-        db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
-        db.session.commit()
-
-
 def test_mail_server_down_keeps_the_enquiry_and_queues_its_emails(
     mail_server_down, app, client, mail_sink, app_settings
 ):
-    response = client.post("/enquire", data=valid_enquiry())
+    response = client.post("/enquire", data=enquiry_form())
 
     assert response.status_code == 303
     assert "ENQ-" in client.get("/enquire/thanks").get_data(as_text=True)
@@ -62,7 +52,7 @@ def test_mail_server_down_keeps_the_enquiry_and_queues_its_emails(
 
 
 def test_messages_not_yet_due_wait(mail_server_down, app, client, app_settings, mail_sink):
-    client.post("/enquire", data=valid_enquiry())
+    client.post("/enquire", data=enquiry_form())
     app_settings["MAIL_PORT"] = mail_sink.port
     later = create_app(TestingConfig, app_settings)
 
@@ -81,23 +71,23 @@ def test_retries_back_off_exponentially_then_give_up(mail_server_down, app):
         make_due(app)
         with app.app_context():
             before = utcnow()
-            assert outbox.send_due() == (0, 1)
+            assert delivery.send_due() == (0, 1)
             message = db.session.scalar(select(OutboxMessage))
             delays.append(round((message.next_attempt_at - before).total_seconds() / 60))
 
     assert delays[:9] == [1, 2, 4, 8, 16, 32, 64, 128, 256]
     with app.app_context():
-        assert outbox.retry_delay(12) == timedelta(hours=6)
+        assert delivery.retry_delay(12) == timedelta(hours=6)
     [message] = all_messages(app)
     assert (message.status, message.attempts) == ("failed", app.config["OUTBOX_MAX_ATTEMPTS"])
     make_due(app)
     with app.app_context():
-        assert outbox.send_due() == (0, 0)
+        assert delivery.send_due() == (0, 0)
 
 
 def test_subjects_stay_on_one_line(app, mail_sink):
     with app.app_context():
-        message = outbox.queue_email(
+        message = service.queue_email(
             "test",
             ["someone@gmail.com"],
             "Hello\r\nBcc: victim@gmail.com",
@@ -106,7 +96,7 @@ def test_subjects_stay_on_one_line(app, mail_sink):
             detail_url="http://clinic.example.com/staff/enquiries/1",
         )
         db.session.commit()
-        outbox.send_now([message])
+        delivery.send_now([message])
 
     [received] = mail_sink.messages
     assert received.rcpt_tos == ["someone@gmail.com"]
@@ -119,42 +109,12 @@ def test_a_claim_takes_no_more_than_its_limit(app):
         for number in range(10):
             queue_test_email(number)
         db.session.commit()
-        claimed = outbox.claim(limit=3)
+        claimed = delivery.claim(limit=3)
         leased = db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.locked_until.is_not(None)))
         assert [m.id for m in claimed] == sorted(leased.all())
         assert len(claimed) == 3
-        assert len(outbox.claim(limit=100)) == 7
-        assert outbox.claim() == []
-
-
-def queue_test_email(number):
-    return outbox.queue_email(
-        "test",
-        [f"patient{number}@gmail.com"],
-        f"Message {number}",
-        "enquiry_staff",
-        enquiry=Enquiry(reference="ENQ-AAAAAA", full_name="A", preferred_contact="email"),
-        detail_url="http://clinic.example.com/staff/enquiries/1",
-    )
-
-
-def send_in_subprocess(database_url, mail_port, *options):
-    """`flask outbox send` with these options in its own process, as cron or systemd runs it."""
-    env = {
-        **os.environ,
-        "CLINIC_ENV": "testing",
-        "DATABASE_URL": database_url,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(mail_port),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "send", *options],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+        assert len(delivery.claim(limit=100)) == 7
+        assert delivery.claim() == []
 
 
 def test_two_senders_at_once_deliver_each_message_exactly_once(app, mail_sink, database_url):

@@ -8,10 +8,10 @@ import time
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from clinic import outbox
 from clinic.extensions import db
 from clinic.models import OutboxMessage
-from tests.test_outbox import queue_test_email, send_in_subprocess
+from clinic.outbox import delivery
+from tests.support.outbox import queue_test_email, send_in_subprocess
 
 
 def start_watcher(database_url, mail_port, *options):
@@ -116,10 +116,10 @@ def test_a_database_error_does_not_end_the_watch(app, monkeypatch, caplog):
         stopping.set()
         return []
 
-    monkeypatch.setattr(outbox, "claim", claim)
+    monkeypatch.setattr(delivery, "claim", claim)
 
     with app.app_context():
-        outbox.watch(stopping, interval=0.01)
+        delivery.watch(stopping, interval=0.01)
 
     assert len(rounds) == 2
     [warning] = [record for record in caplog.records if record.levelno == logging.WARNING]

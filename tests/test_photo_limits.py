@@ -14,9 +14,9 @@ import pytest
 from PIL import Image, ImageFile
 from sqlalchemy import select
 
-from clinic import photos
 from clinic.extensions import db
 from clinic.models import Photo
+from clinic.photos import images, scaling, storage
 from config import Config
 from tests.support.patients import enquiry_form
 
@@ -88,8 +88,8 @@ def decodes(monkeypatch):
 
 
 def test_the_defaults_are_24_megapixels_and_2560_pixels_and_pillow_is_held_to_the_same():
-    assert Config.PHOTO_MAX_PIXELS == photos.MAX_PIXELS == 24_000_000
-    assert Config.PHOTO_MAX_EDGE == photos.MAX_EDGE == 2560
+    assert Config.PHOTO_MAX_PIXELS == images.MAX_PIXELS == 24_000_000
+    assert Config.PHOTO_MAX_EDGE == images.MAX_EDGE == 2560
 
 
 def test_pillows_own_guard_follows_the_setting(app_settings, monkeypatch):
@@ -186,15 +186,15 @@ def test_a_large_jpeg_is_decoded_at_the_smallest_scale_that_still_covers_the_edg
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "L", "I;16"])
 @pytest.mark.parametrize(
     ("resample", "support"),
-    [(photos._RESAMPLE, photos._RESAMPLE_SUPPORT), (Image.Resampling.LANCZOS, 3.0)],
+    [(scaling._RESAMPLE, scaling._RESAMPLE_SUPPORT), (Image.Resampling.LANCZOS, 3.0)],
     ids=["ours", "a wider filter"],
 )
 def test_resampling_in_bands_matches_resampling_the_whole_image(mode, resample, support, monkeypatch):
-    monkeypatch.setattr(photos, "_RESAMPLE", resample)
-    monkeypatch.setattr(photos, "_RESAMPLE_SUPPORT", support)
+    monkeypatch.setattr(scaling, "_RESAMPLE", resample)
+    monkeypatch.setattr(scaling, "_RESAMPLE_SUPPORT", support)
     image = noise("L", (900, 700)).convert("I").convert(mode) if mode == "I;16" else noise(mode, (900, 700))
 
-    banded = photos._fitted(image, 300)
+    banded = scaling.fitted(image, 300)
 
     whole = image.resize((300, 233), resample)
     assert banded.size == whole.size and banded.mode == mode
@@ -267,7 +267,7 @@ def test_deleting_a_photo_deletes_its_thumbnail(app, client, as_role):
     [photo] = stored_photos(app)
     assert thumbnail_file(app, photo).exists()
 
-    photos.delete(photo.stored_name, app.config["UPLOAD_FOLDER"])
+    storage.delete(photo.stored_name, app.config["UPLOAD_FOLDER"])
 
     assert list(Path(app.config["UPLOAD_FOLDER"]).iterdir()) == []
     assert as_role("reception").get(f"/staff/photos/{photo.id}?size=thumb").status_code == 404
@@ -278,7 +278,7 @@ def test_deleting_a_photo_deletes_its_thumbnail(app, client, as_role):
 
 def test_uploads_at_the_same_time_are_decoded_one_after_the_other(monkeypatch):
     spans = []
-    load = photos._load
+    load = images._load
 
     def slow_load(image, max_edge):
         started = time.monotonic()
@@ -286,13 +286,13 @@ def test_uploads_at_the_same_time_are_decoded_one_after_the_other(monkeypatch):
         load(image, max_edge)
         spans.append((started, time.monotonic()))
 
-    monkeypatch.setattr(photos, "_load", slow_load)
+    monkeypatch.setattr(images, "_load", slow_load)
     data = encode(noise("RGB", (300, 200)), "PNG")
     start = threading.Barrier(3)
 
     def upload():
         start.wait()
-        photos.process_upload(io.BytesIO(data))
+        images.process_upload(io.BytesIO(data))
 
     threads = [threading.Thread(target=upload) for _ in range(3)]
     for thread in threads:

@@ -12,7 +12,9 @@ from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 from werkzeug.datastructures import FileStorage
 
 from clinic import photos
-from clinic.photos import PhotoRejected, delete, path_for, process_upload, store
+from clinic.photos import images
+from clinic.photos.images import PhotoRejected, process_upload
+from clinic.photos.storage import delete, path_for, store
 
 GPS_LATITUDE = (51.0, 30.0, 26.0)
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
@@ -289,7 +291,7 @@ def test_reads_no_more_than_one_byte_past_the_limit():
 
 
 def test_default_limit_is_10_mb():
-    assert photos.MAX_BYTES == 10 * 1024 * 1024
+    assert images.MAX_BYTES == 10 * 1024 * 1024
 
     with pytest.raises(PhotoRejected) as rejected:
         process_upload(EndlessStream())

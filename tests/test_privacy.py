@@ -13,10 +13,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from clinic import create_app, notifications, photos
+from clinic import create_app
 from clinic.booking import notifications as booking_notifications
 from clinic.booking import service
 from clinic.booking.tokens import manage_token
+from clinic.enquiries import notifications
 from clinic.extensions import db
 from clinic.models import (
     AuditEntry,
@@ -31,11 +32,13 @@ from clinic.models import (
     WaitlistEntry,
 )
 from clinic.models.types import utcnow
+from clinic.photos import images, storage
 from clinic.privacy import consent
 from clinic.privacy.retention import months_before
 from config import TestingConfig
-from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, EnquiryFactory
+from tests.support.clinic_days import local_start
+from tests.support.staff import STAFF_PASSWORD
 
 DAY = timedelta(days=1)
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -49,8 +52,8 @@ def png():
 
 
 def stored_photo(app, label="front"):
-    processed = photos.process_upload(io.BytesIO(png()))
-    return Photo.from_stored(label, processed, photos.store(processed, app.config["UPLOAD_FOLDER"]))
+    processed = images.process_upload(io.BytesIO(png()))
+    return Photo.from_stored(label, processed, storage.store(processed, app.config["UPLOAD_FOLDER"]))
 
 
 def files_on_disk(app):
@@ -335,7 +338,7 @@ def amara(app, schedule, staff):
     entry; and another patient's enquiry with a photo that must never show up in Amara's data."""
     with app.app_context():
         enquiry = old_enquiry(app, utcnow() - 20 * DAY, full_name="Amara Okafor", email=AMARA)
-        processed = photos.process_upload(io.BytesIO(png()))
+        processed = images.process_upload(io.BytesIO(png()))
         booking, _emails = service.book(
             db.session.get(ConsultationType, schedule.in_clinic),
             local_start(schedule.day, 10),

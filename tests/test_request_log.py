@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from clinic import LOG_FORMAT, create_app
-from clinic.web.request_log import RequestIdFilter, start_request
+from clinic import create_app
+from clinic.web.request_log import LOG_FORMAT, RequestIdFilter, start_request
 from config import TestingConfig
 
 # Shaped like the signed tokens in manage, waiting-list and invite links.
@@ -149,7 +149,7 @@ def test_the_production_format_puts_the_request_id_on_every_line(app):
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(RequestIdFilter())
-    logger = logging.getLogger("clinic.outbox")
+    logger = logging.getLogger("clinic.outbox.delivery")
     logger.addHandler(handler)
     try:
         logger.warning("outside any request")
@@ -160,5 +160,5 @@ def test_the_production_format_puts_the_request_id_on_every_line(app):
         logger.removeHandler(handler)
 
     outside, inside = stream.getvalue().splitlines()
-    assert outside.endswith("WARNING clinic.outbox request_id=- outside any request")
-    assert inside.endswith("WARNING clinic.outbox request_id=req-7 inside a request")
+    assert outside.endswith("WARNING clinic.outbox.delivery request_id=- outside any request")
+    assert inside.endswith("WARNING clinic.outbox.delivery request_id=req-7 inside a request")

@@ -8,36 +8,31 @@ import pytest
 from PIL import Image
 from sqlalchemy import select, update
 
-from clinic import photos
 from clinic.clinic_time import format_start, when
 from clinic.extensions import db
 from clinic.models import (
     AuditEntry,
     Booking,
-    ConsultationType,
     Enquiry,
     Note,
     OutboxMessage,
     Photo,
-    Practitioner,
 )
 from clinic.models.types import utcnow
+from clinic.photos import storage
 from clinic.privacy import consent
-from tests.conftest import STAFF_PASSWORD, local_start
-from tests.factories import BookingFactory, EnquiryFactory
+from tests.factories import EnquiryFactory
+from tests.support.bookings import place
+from tests.support.clinic_days import local_start
+from tests.support.images import png
 from tests.support.smtp_sink import free_port
+from tests.support.staff import STAFF_PASSWORD
 
 PATIENT = "amara.okafor@gmail.com"
 MESSAGE = "My crown has thinned over five years. Would SMP suit longer hair?"
 # Words from the patient's answers and notes that must never reach the audit log.
 HEALTH_WORDS = ["crown", "thinn", "alopecia", "scar", "norwood", "hairline", "density", "smp", "scalp"]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def png(size=(800, 600)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (181, 140, 118)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def submit_enquiry(client, **changes):
@@ -69,23 +64,6 @@ def make_enquiry(app, **fields):
         enquiry.consents.append(consent.ENQUIRY_HEALTH_DATA.record())
         db.session.commit()
         return enquiry.id
-
-
-def place(app, schedule, start, practitioner="first", **fields):
-    """A live booking placed directly, with one stored photo; returns (booking id, photo id)."""
-    with app.app_context():
-        booking = BookingFactory(
-            type=db.session.get(ConsultationType, schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, getattr(schedule, practitioner)),
-            starts_at=start,
-            **fields,
-        )
-        processed = photos.process_upload(io.BytesIO(png((1200, 900))))
-        name = photos.store(processed, app.config["UPLOAD_FOLDER"])
-        photo = Photo.from_stored("top", processed, name)
-        booking.photos.append(photo)
-        db.session.commit()
-        return booking.id, photo.id
 
 
 def hours_from_now(hours):
@@ -164,9 +142,17 @@ def test_the_enquiry_page_shows_everything_the_patient_gave(app, client, as_role
 def test_the_booking_page_shows_the_booking_its_patient_and_photos(app, as_role, schedule):
     enquiry_id = make_enquiry(app)
     start = local_start(schedule.day, 10)
-    booking_id, photo_id = place(app, schedule, start, notes="Please call after 5pm.", enquiry_id=enquiry_id)
+    booking = place(
+        app,
+        start,
+        schedule.in_clinic,
+        schedule.first,
+        photo=True,
+        notes="Please call after 5pm.",
+        enquiry_id=enquiry_id,
+    )
 
-    page = page_text(as_role("reception").get(f"/staff/bookings/{booking_id}"))
+    page = page_text(as_role("reception").get(f"/staff/bookings/{booking.id}"))
 
     with app.app_context():
         shown_time = when(start)
@@ -183,17 +169,17 @@ def test_the_booking_page_shows_the_booking_its_patient_and_photos(app, as_role,
         "Booked",
         "Booked online by the patient",
         f'href="/staff/enquiries/{enquiry_id}"',
-        f'src="/staff/photos/{photo_id}?size=thumb"',
+        f'src="/staff/photos/{booking.photo_id}?size=thumb"',
     ]:
         assert shown in page, shown
 
 
 def test_the_photo_is_served_privately_with_a_smaller_thumbnail(app, as_role, schedule):
-    _booking_id, photo_id = place(app, schedule, local_start(schedule.day, 10))
+    booking = place(app, local_start(schedule.day, 10), schedule.in_clinic, schedule.first, photo=True)
     client = as_role("reception")
 
-    full = client.get(f"/staff/photos/{photo_id}")
-    thumb = client.get(f"/staff/photos/{photo_id}?size=thumb")
+    full = client.get(f"/staff/photos/{booking.photo_id}")
+    thumb = client.get(f"/staff/photos/{booking.photo_id}?size=thumb")
 
     for response in (full, thumb):
         assert response.status_code == 200
@@ -207,7 +193,7 @@ def test_the_photo_is_served_privately_with_a_smaller_thumbnail(app, as_role, sc
     assert max(small.size) <= 320 and small.size[0] / small.size[1] == pytest.approx(4 / 3, rel=0.02)
     assert len(thumb.data) < len(full.data)
     viewed = [entry for entry in audit_entries(app) if entry.action == "viewed photo"]
-    assert [(entry.record_type, entry.record_id) for entry in viewed] == [("photo", photo_id)] * 2
+    assert [(entry.record_type, entry.record_id) for entry in viewed] == [("photo", booking.photo_id)] * 2
 
 
 def test_a_jpeg_gets_a_jpeg_thumbnail(app, as_role, client):
@@ -239,12 +225,19 @@ def test_practitioners_see_only_their_own_patients(
     app, as_role, schedule, role, booking_page, photo, enquiry_page
 ):
     enquiry_id = make_enquiry(app)
-    booking_id, photo_id = place(app, schedule, local_start(schedule.day, 10), enquiry_id=enquiry_id)
+    booking = place(
+        app,
+        local_start(schedule.day, 10),
+        schedule.in_clinic,
+        schedule.first,
+        photo=True,
+        enquiry_id=enquiry_id,
+    )
     client = as_role(role)
 
-    assert client.get(f"/staff/bookings/{booking_id}").status_code == booking_page
-    assert client.get(f"/staff/photos/{photo_id}").status_code == photo
-    assert client.get(f"/staff/photos/{photo_id}?size=thumb").status_code == photo
+    assert client.get(f"/staff/bookings/{booking.id}").status_code == booking_page
+    assert client.get(f"/staff/photos/{booking.photo_id}").status_code == photo
+    assert client.get(f"/staff/photos/{booking.photo_id}?size=thumb").status_code == photo
     assert client.get(f"/staff/enquiries/{enquiry_id}").status_code == enquiry_page
 
 
@@ -258,16 +251,23 @@ def test_a_practitioner_cannot_open_an_enquirys_photo(app, client, as_role):
 
 def test_a_practitioner_sees_their_patients_booking_without_front_desk_actions(app, as_role, schedule):
     enquiry_id = make_enquiry(app)
-    booking_id, _photo_id = place(app, schedule, local_start(schedule.day, 10), enquiry_id=enquiry_id)
+    booking = place(
+        app,
+        local_start(schedule.day, 10),
+        schedule.in_clinic,
+        schedule.first,
+        photo=True,
+        enquiry_id=enquiry_id,
+    )
 
-    page = page_text(as_role("practitioner").get(f"/staff/bookings/{booking_id}"))
+    page = page_text(as_role("practitioner").get(f"/staff/bookings/{booking.id}"))
 
     assert "Jordan Ellis" in page
     assert f"/staff/enquiries/{enquiry_id}" not in page
-    assert f"/staff/bookings/{booking_id}/cancel" not in page
-    assert f"/staff/bookings/{booking_id}/notes" not in page
+    assert f"/staff/bookings/{booking.id}/cancel" not in page
+    assert f"/staff/bookings/{booking.id}/notes" not in page
     assert (
-        as_role("practitioner").post(f"/staff/bookings/{booking_id}/notes", data={"body": "x"}).status_code
+        as_role("practitioner").post(f"/staff/bookings/{booking.id}/notes", data={"body": "x"}).status_code
         == 403
     )
 
@@ -281,11 +281,11 @@ def test_unknown_records_are_not_found(as_role, path):
 
 
 def test_a_photo_whose_file_is_gone_is_not_found(app, as_role, schedule):
-    _booking_id, photo_id = place(app, schedule, local_start(schedule.day, 10))
+    booking = place(app, local_start(schedule.day, 10), schedule.in_clinic, schedule.first, photo=True)
     with app.app_context():
-        photos.delete(db.session.get(Photo, photo_id).stored_name, app.config["UPLOAD_FOLDER"])
+        storage.delete(db.session.get(Photo, booking.photo_id).stored_name, app.config["UPLOAD_FOLDER"])
 
-    assert as_role("reception").get(f"/staff/photos/{photo_id}").status_code == 404
+    assert as_role("reception").get(f"/staff/photos/{booking.photo_id}").status_code == 404
 
 
 # ---------- Triage: status, notes, assignment ----------
@@ -322,7 +322,9 @@ def test_an_unknown_status_is_refused_next_to_the_field(app, as_role):
 @pytest.mark.parametrize("kind", ["enquiry", "booking"])
 def test_a_note_shows_its_author_and_local_time(app, as_role, schedule, staff, kind):
     record_id = (
-        make_enquiry(app) if kind == "enquiry" else place(app, schedule, local_start(schedule.day, 10))[0]
+        make_enquiry(app)
+        if kind == "enquiry"
+        else place(app, local_start(schedule.day, 10), schedule.in_clinic, schedule.first, photo=True).id
     )
     client = as_role("reception")
     path = f"/staff/{'enquiries' if kind == 'enquiry' else 'bookings'}/{record_id}"
@@ -372,7 +374,14 @@ def test_views_and_changes_are_audited_without_health_details(
     app, client, as_role, schedule, staff, mail_sink
 ):
     enquiry_id = submit_enquiry(client)
-    booking_id, photo_id = place(app, schedule, local_start(schedule.day, 10), notes="Alopecia since 2019.")
+    booking = place(
+        app,
+        local_start(schedule.day, 10),
+        schedule.in_clinic,
+        schedule.first,
+        photo=True,
+        notes="Alopecia since 2019.",
+    )
     reception = as_role("reception")
 
     reception.get(f"/staff/enquiries/{enquiry_id}")
@@ -380,8 +389,8 @@ def test_views_and_changes_are_audited_without_health_details(
     reception.post(f"/staff/enquiries/{enquiry_id}/notes", data={"body": "Scar on the crown, wants density."})
     reception.post(f"/staff/enquiries/{enquiry_id}/assign", data={"practitioner": schedule.first})
     reception.post(f"/staff/enquiries/{enquiry_id}/invite")
-    reception.get(f"/staff/bookings/{booking_id}")
-    reception.get(f"/staff/photos/{photo_id}")
+    reception.get(f"/staff/bookings/{booking.id}")
+    reception.get(f"/staff/photos/{booking.photo_id}")
 
     entries = [entry for entry in audit_entries(app) if entry.actor_id and entry.action != "signed in"]
     assert [(entry.action, entry.record_type) for entry in entries] == [
@@ -554,7 +563,14 @@ def test_a_time_taken_meanwhile_shows_fresh_times_and_keeps_what_was_typed(app, 
     enquiry_id = make_enquiry(app, phone=None, preferred_contact="email")
     reception = as_role("reception")
     start = free_start(reception, enquiry_id, schedule, schedule.first)
-    place(app, schedule, local_start(schedule.day, 9), full_name="Someone Else")
+    place(
+        app,
+        local_start(schedule.day, 9),
+        schedule.in_clinic,
+        schedule.first,
+        photo=True,
+        full_name="Someone Else",
+    )
 
     response = book_in(reception, enquiry_id, schedule, start, schedule.first, phone="020 7946 0321")
 
@@ -586,91 +602,91 @@ def test_reception_sends_a_booking_invitation(app, as_role, mail_sink):
 
 
 def test_staff_move_a_booking_inside_the_patients_notice_period(app, as_role, schedule, mail_sink):
-    booking_id, _photo_id = place(app, schedule, hours_from_now(20))
+    booking = place(app, hours_from_now(20), schedule.in_clinic, schedule.first, photo=True)
     reception = as_role("reception")
     new_start = local_start(schedule.day, 10)
 
     picker = page_text(
-        reception.get(f"/staff/bookings/{booking_id}/move", query_string={"date": schedule.day.isoformat()})
+        reception.get(f"/staff/bookings/{booking.id}/move", query_string={"date": schedule.day.isoformat()})
     )
     assert format_start(new_start) in picker
     confirm = page_text(
         reception.get(
-            f"/staff/bookings/{booking_id}/move/confirm",
+            f"/staff/bookings/{booking.id}/move/confirm",
             query_string={"start": format_start(new_start), "practitioner": schedule.first},
         )
     )
     assert "Move the booking" in confirm
     response = reception.post(
-        f"/staff/bookings/{booking_id}/move/confirm",
+        f"/staff/bookings/{booking.id}/move/confirm",
         data={"start": format_start(new_start), "practitioner": schedule.first},
     )
 
     assert "Moved to" in follow(reception, response)
-    assert get(app, Booking, booking_id).starts_at == new_start
+    assert get(app, Booking, booking.id).starts_at == new_start
     assert any("moved" in message.subject for message in mail_sink.to("jordan.ellis@gmail.com"))
     assert "moved booking" in actions(app)
 
 
 def test_moving_to_a_time_just_taken_sends_staff_back_to_fresh_times(app, as_role, schedule):
     original = hours_from_now(20)
-    booking_id, _photo_id = place(app, schedule, original)
+    booking = place(app, original, schedule.in_clinic, schedule.first, photo=True)
     taken = local_start(schedule.day, 10)
-    place(app, schedule, taken, practitioner="first")
+    place(app, taken, schedule.in_clinic, schedule.first, photo=True)
     reception = as_role("reception")
 
     response = reception.post(
-        f"/staff/bookings/{booking_id}/move/confirm",
+        f"/staff/bookings/{booking.id}/move/confirm",
         data={"start": format_start(taken), "practitioner": schedule.first},
     )
 
     assert response.status_code == 303
-    assert f"/staff/bookings/{booking_id}/move?" in response.headers["Location"]
+    assert f"/staff/bookings/{booking.id}/move?" in response.headers["Location"]
     assert "That time has just been taken" in page_text(reception.get(response.headers["Location"]))
-    assert get(app, Booking, booking_id).starts_at == original
+    assert get(app, Booking, booking.id).starts_at == original
     assert "moved booking" not in actions(app)
 
 
 def test_staff_cancel_a_booking_inside_the_patients_notice_period(app, as_role, schedule, mail_sink):
-    booking_id, _photo_id = place(app, schedule, hours_from_now(3))
+    booking = place(app, hours_from_now(3), schedule.in_clinic, schedule.first, photo=True)
     reception = as_role("reception")
 
-    confirm = page_text(reception.get(f"/staff/bookings/{booking_id}/cancel"))
+    confirm = page_text(reception.get(f"/staff/bookings/{booking.id}/cancel"))
     assert "Yes, cancel it" in confirm
-    assert get(app, Booking, booking_id).status == "booked"
+    assert get(app, Booking, booking.id).status == "booked"
 
-    page = follow(reception, reception.post(f"/staff/bookings/{booking_id}/cancel"))
+    page = follow(reception, reception.post(f"/staff/bookings/{booking.id}/cancel"))
 
     assert "Booking cancelled." in page
-    assert get(app, Booking, booking_id).status == "cancelled"
+    assert get(app, Booking, booking.id).status == "cancelled"
     assert any("cancelled" in message.subject for message in mail_sink.to("jordan.ellis@gmail.com"))
     assert "cancelled booking" in actions(app)
-    assert f"/staff/bookings/{booking_id}/cancel" not in page
+    assert f"/staff/bookings/{booking.id}/cancel" not in page
 
 
 def test_the_outcome_cannot_be_recorded_before_the_appointment(app, as_role, schedule):
-    booking_id, _photo_id = place(app, schedule, hours_from_now(3))
+    booking = place(app, hours_from_now(3), schedule.in_clinic, schedule.first, photo=True)
     reception = as_role("reception")
 
     page = follow(
-        reception, reception.post(f"/staff/bookings/{booking_id}/outcome", data={"outcome": "no_show"})
+        reception, reception.post(f"/staff/bookings/{booking.id}/outcome", data={"outcome": "no_show"})
     )
 
     assert "once the appointment has started" in page
-    assert get(app, Booking, booking_id).status == "booked"
+    assert get(app, Booking, booking.id).status == "booked"
     assert not any(action.startswith("recorded") for action in actions(app))
 
 
 def test_a_no_show_can_be_recorded_and_corrected(app, as_role, schedule):
-    booking_id, _photo_id = place(app, schedule, hours_from_now(-1))
+    booking = place(app, hours_from_now(-1), schedule.in_clinic, schedule.first, photo=True)
     reception = as_role("reception")
 
     assert "Recorded as did not attend." in follow(
-        reception, reception.post(f"/staff/bookings/{booking_id}/outcome", data={"outcome": "no_show"})
+        reception, reception.post(f"/staff/bookings/{booking.id}/outcome", data={"outcome": "no_show"})
     )
-    follow(reception, reception.post(f"/staff/bookings/{booking_id}/outcome", data={"outcome": "attended"}))
+    follow(reception, reception.post(f"/staff/bookings/{booking.id}/outcome", data={"outcome": "attended"}))
 
-    assert get(app, Booking, booking_id).status == "attended"
+    assert get(app, Booking, booking.id).status == "attended"
     assert [a for a in actions(app) if a.startswith("recorded")] == ["recorded no-show", "recorded attended"]
 
 

@@ -16,11 +16,11 @@ from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, ConsultationType, Practitioner
 from clinic.models.types import utcnow
-from clinic.outbox import send_now
-from tests.conftest import local_start
+from clinic.outbox.delivery import send_now
 from tests.factories import BookingFactory
+from tests.support.clinic_days import local_start
 from tests.support.fuzz import assert_safe, check_mail, either, fuzz, typed_up_to, unique_email, unique_number
-from tests.test_stale_emails import mail_server_back
+from tests.support.outbox import mail_server_back
 
 MEETINGS = "https://video.example-clinic.co.uk/"
 # 128 random bits and nothing else: no name, reference or id of the patient's.

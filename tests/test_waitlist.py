@@ -11,30 +11,23 @@ from sqlalchemy import func, select
 
 from clinic.booking import waitlist
 from clinic.booking.service import SlotTaken
-from clinic.booking.tokens import manage_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
-from clinic.models import Booking, ConsentRecord, ConsultationType, Practitioner, WaitlistEntry
+from clinic.models import Booking, ConsentRecord, WaitlistEntry
+from clinic.models.references import ALPHABET
 from clinic.models.types import utcnow
-from clinic.references import ALPHABET
-from tests.conftest import local_start
-from tests.factories import BookingFactory
-from tests.support.patients import waitlist_form
+from tests.support.bookings import cancel, place
+from tests.support.clinic_days import local_start
+from tests.support.server import csrf_token
+from tests.support.waitlist import (
+    claim_link,
+    entry_by_email,
+    entry_form,
+    join,
+    offers,
+)
 
 WAITLIST_REFERENCE = re.compile(rf"WL-[{ALPHABET}]{{6}}")
-OFFER_SUBJECT = "A consultation time has become free"
-CLAIM_LINK = re.compile(r"http://clinic\.example\.com(/waitlist/offer/\S+)")
-
-
-def entry_form(schedule, **changes):
-    weekdays = changes.pop("weekdays", [schedule.day.weekday()])
-    return waitlist_form(schedule.in_clinic, weekdays, **changes)
-
-
-def join(client, schedule, **changes):
-    response = client.post("/book/waitlist", data=entry_form(schedule, **changes))
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return response
 
 
 def entries(app):
@@ -42,40 +35,13 @@ def entries(app):
         return db.session.scalars(select(WaitlistEntry).order_by(WaitlistEntry.id)).all()
 
 
-def entry_by_email(app, email):
-    with app.app_context():
-        return db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.email == email))
-
-
 def live_bookings(app):
     with app.app_context():
         return db.session.scalars(select(Booking).where(Booking.status == "booked")).all()
 
 
-def offers(mail_sink, address):
-    return [message for message in mail_sink.to(address) if message.subject == OFFER_SUBJECT]
-
-
-def claim_link(message):
-    return CLAIM_LINK.search(message.text).group(1)
-
-
 def long_date(day):
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def place(app, schedule, start, practitioner_id=None, type_id=None):
-    with app.app_context():
-        booking = BookingFactory(
-            type=db.session.get(ConsultationType, type_id or schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, practitioner_id or schedule.first),
-            starts_at=start,
-        )
-        return manage_token(booking)
-
-
-def cancel(client, token):
-    assert client.post(f"/booking/{token}/cancel").status_code == 303
 
 
 @pytest.fixture
@@ -86,7 +52,7 @@ def slot(schedule):
 
 @pytest.fixture
 def jordan(app, schedule, slot):
-    return place(app, schedule, slot)
+    return place(app, slot, schedule.in_clinic, schedule.first).token
 
 
 # Joining
@@ -275,7 +241,7 @@ def test_no_offer_goes_to_an_entry_that_does_not_match(app, client, schedule, jo
 def test_part_of_day_is_read_in_clinic_time(
     app, client, schedule, mail_sink, hour, minute, part_of_day, offered
 ):
-    token = place(app, schedule, local_start(schedule.day, hour, minute))
+    token = place(app, local_start(schedule.day, hour, minute), schedule.in_clinic, schedule.first).token
     join(client, schedule, part_of_day=part_of_day)
 
     cancel(client, token)
@@ -286,7 +252,7 @@ def test_part_of_day_is_read_in_clinic_time(
 def test_a_booking_too_close_to_cancel_online_offers_nothing(app, client, schedule, mail_sink):
     join(client, schedule, weekdays=[str(day) for day in range(7)])
     soon = (utcnow() + timedelta(hours=3)).replace(second=0, microsecond=0)
-    token = place(app, schedule, soon)
+    token = place(app, soon, schedule.in_clinic, schedule.first).token
 
     assert client.post(f"/booking/{token}/cancel").status_code == 200
     assert offers(mail_sink, "priya.shah@gmail.com") == []
@@ -411,7 +377,7 @@ def test_a_tampered_offer_link_is_not_valid(app, client, two_offers, link):
 
 
 def test_a_booking_link_is_not_an_offer_link(app, client, schedule):
-    token = place(app, schedule, local_start(schedule.day, 15))
+    token = place(app, local_start(schedule.day, 15), schedule.in_clinic, schedule.first).token
 
     assert client.get(f"/waitlist/offer/{token}").status_code == 404
 
@@ -441,10 +407,6 @@ def test_an_offer_lasts_waitlist_offer_hours(
 
 
 # CSRF, on as in production
-
-
-def csrf_token(page):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def test_joining_without_a_csrf_token_is_refused(app, csrf_app, schedule, mail_sink):

@@ -9,12 +9,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from clinic.booking.selection import ANY_PRACTITIONER
 from clinic.forms import choices, patient_fields
 from clinic.forms.submission_keys import SubmissionKeyField
-from clinic.photo_fields import PhotoFields
+from clinic.photos.fields import PhotoFields
 from clinic.web.altcha_challenge import ChallengeField
-
-ANY = "any"
 
 
 def type_choices(types):
@@ -22,7 +21,9 @@ def type_choices(types):
 
 
 def practitioner_choices(practitioners):
-    return choices.select_choices([(ANY, "Any practitioner"), *((str(p.id), p.name) for p in practitioners)])
+    return choices.select_choices(
+        [(ANY_PRACTITIONER, "Any practitioner"), *((str(p.id), p.name) for p in practitioners)]
+    )
 
 
 class PatientDetails(ChallengeField):
@@ -69,7 +70,9 @@ class BookingForm(SubmissionKeyField, PhotoFields, PatientDetails, FlaskForm):
 
 class WaitlistForm(PatientDetails, FlaskForm):
     type = RadioField("Type of consultation", invalid_choice_message="Choose a type of consultation.")
-    practitioner = SelectField("Practitioner", default=ANY, invalid_choice_message="Choose a practitioner.")
+    practitioner = SelectField(
+        "Practitioner", default=ANY_PRACTITIONER, invalid_choice_message="Choose a practitioner."
+    )
     weekdays = SelectMultipleField(
         "Which days suit you?",
         choices=choices.select_choices(choices.WEEKDAYS),
@@ -93,7 +96,7 @@ class WaitlistForm(PatientDetails, FlaskForm):
         return {
             **self.patient_details(),
             "type_id": int(self.type.data),
-            "practitioner_id": None if practitioner in (None, "", ANY) else int(practitioner),
+            "practitioner_id": None if practitioner in (None, "", ANY_PRACTITIONER) else int(practitioner),
             # A day sent twice is still one day, and the column holds each day once.
             "weekdays": "".join(sorted(set(self.weekdays.data))),
             "part_of_day": self.part_of_day.data,

@@ -9,7 +9,8 @@ from flask import current_app
 from clinic.booking import calendar
 from clinic.booking.tokens import leave_token, manage_token, offer_token
 from clinic.clinic_time import when
-from clinic.outbox import email_patient, email_staff, unsubscribe_headers
+from clinic.models.outbox import EmailKind
+from clinic.outbox.service import email_patient, email_staff, unsubscribe_headers
 from clinic.web.urls import site_url
 
 
@@ -21,7 +22,7 @@ def booking_confirmed(booking):
     return [
         _to_patient(
             booking,
-            "booking_confirmed",
+            EmailKind.BOOKING_CONFIRMED,
             f"Your consultation is booked ({booking.reference})",
             with_calendar=True,
         ),
@@ -33,7 +34,7 @@ def booking_moved(booking, previous_start):
     return [
         _to_patient(
             booking,
-            "booking_moved",
+            EmailKind.BOOKING_MOVED,
             f"Your consultation has moved ({booking.reference})",
             with_calendar=True,
             previous_start=previous_start,
@@ -51,7 +52,7 @@ def booking_cancelled(booking):
     return [
         _to_patient(
             booking,
-            "booking_cancelled",
+            EmailKind.BOOKING_CANCELLED,
             f"Your consultation is cancelled ({booking.reference})",
             with_calendar=True,
             cancelled=True,
@@ -62,7 +63,7 @@ def booking_cancelled(booking):
 
 def booking_reminder(booking):
     return _to_patient(
-        booking, "booking_reminder", f"Reminder: your consultation on {when(booking.starts_at)}"
+        booking, EmailKind.BOOKING_REMINDER, f"Reminder: your consultation on {when(booking.starts_at)}"
     )
 
 
@@ -70,7 +71,7 @@ def booking_video_link(booking):
     """The link to join, once reception has one, with the calendar entry updated to hold it."""
     return _to_patient(
         booking,
-        "booking_video_link",
+        EmailKind.BOOKING_VIDEO_LINK,
         f"Your link to join the video consultation ({booking.reference})",
         with_calendar=True,
     )
@@ -78,7 +79,7 @@ def booking_video_link(booking):
 
 def booking_invitation(enquiry, token):
     return email_patient(
-        "booking_invitation",
+        EmailKind.BOOKING_INVITATION,
         enquiry.email,
         f"Book your free consultation ({enquiry.reference})",
         "booking_invitation",
@@ -88,13 +89,13 @@ def booking_invitation(enquiry, token):
 
 
 def waitlist_joined(entry):
-    return _to_waitlist(entry, "waitlist_joined", f"You are on our waiting list ({entry.reference})")
+    return _to_waitlist(entry, EmailKind.WAITLIST_JOINED, f"You are on our waiting list ({entry.reference})")
 
 
 def waitlist_offer(entry, slot_start, practitioner, consultation_type):
     message = _to_waitlist(
         entry,
-        "waitlist_offer",
+        EmailKind.WAITLIST_OFFER,
         "A consultation time has become free",
         start=slot_start,
         consultation_type=consultation_type,

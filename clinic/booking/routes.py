@@ -23,18 +23,13 @@ from clinic.booking.tokens import LinkNotValid, booking_for_token, manage_token
 from clinic.clinic_time import clock, format_start, parse_day
 from clinic.extensions import limiter
 from clinic.forms.submission_keys import AlreadySubmitted
-from clinic.outbox import send_now
+from clinic.outbox.delivery import send_now
 from clinic.privacy import consent
 from clinic.web.altcha_challenge import limit_without_solution
 from clinic.web.ratelimits import booking_limit, booking_limit_without_challenge
 from clinic.web.security import private_page
 
 bp = Blueprint("booking", __name__)
-
-
-@bp.record_once
-def _set_up_slot_cache(state):
-    slot_cache.init_app(state.app)
 
 
 CONFIRMATION_KEY = "booking_token"
@@ -49,7 +44,7 @@ def start():
         types=types,
         practitioners=sel.active_practitioners(),
         chosen_type=request.args.get("type", str(types[0].id) if types else ""),
-        chosen_practitioner=request.args.get("practitioner", sel.ANY),
+        chosen_practitioner=request.args.get("practitioner", sel.ANY_PRACTITIONER),
     )
 
 
@@ -185,7 +180,7 @@ def join_waitlist():
     form.practitioner.choices = practitioner_choices(sel.active_practitioners())
     if request.method == "GET":
         form.type.data = request.args.get("type")
-        form.practitioner.data = request.args.get("practitioner", sel.ANY)
+        form.practitioner.data = request.args.get("practitioner", sel.ANY_PRACTITIONER)
     if form.validate_on_submit():
         if form.is_spam():
             return redirect(url_for("booking.waitlist_thanks"), code=303)

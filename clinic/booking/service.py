@@ -12,7 +12,6 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from clinic import photos
 from clinic.booking import notifications, video
 from clinic.booking.waitlist_offers import offer_freed_slot
 from clinic.clinic_time import when
@@ -20,10 +19,12 @@ from clinic.database import begin_locked_write
 from clinic.extensions import db
 from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models import Booking, Enquiry, Photo, Practitioner
-from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
+from clinic.models.booking import OUTCOME_LABELS, BookingSource, BookingStatus
+from clinic.models.enquiry import EnquiryStatus
+from clinic.models.references import unused_reference
 from clinic.models.types import utcnow
-from clinic.outbox import withdraw_stale_about
-from clinic.references import unused_reference
+from clinic.outbox.checks import withdraw_stale_about
+from clinic.photos import storage
 from clinic.scheduling.queries import free_practitioners_at
 
 REFERENCE_PREFIX = "BKG"
@@ -49,7 +50,7 @@ def book(
     *,
     consents,
     uploads=(),
-    source="web",
+    source=BookingSource.WEB,
     on_booked=None,
     enquiry_id=None,
     submission_key=None,
@@ -64,7 +65,7 @@ def book(
     is saved or sent. Returns (booking, emails), committed, or raises SlotTaken
     with nothing saved.
     """
-    with photos.stored(uploads, current_app.config["UPLOAD_FOLDER"]) as saved:
+    with storage.stored(uploads, current_app.config["UPLOAD_FOLDER"]) as saved:
         return _book_locked(
             consultation_type,
             start,
@@ -160,7 +161,7 @@ def cancel(booking, *, by_staff=False, on_cancelled=None):
     set of emails and, through on_cancelled(booking), one audit entry.
     """
     _lock_and_recheck(booking, "cancelled", by_staff)
-    booking.status = CANCELLED
+    booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = utcnow()
     booking.token_version += 1
     booking.calendar_sequence += 1
@@ -176,7 +177,7 @@ def cancel(booking, *, by_staff=False, on_cancelled=None):
 def _answer_enquiry(enquiry, booking):
     """The enquiry is now booked, and its scalp photos travel with the booking, so
     the practitioner sees them on the day list."""
-    enquiry.status = "booked"
+    enquiry.status = EnquiryStatus.BOOKED
     for photo in enquiry.photos:
         if photo.booking_id is None:
             photo.booking_id = booking.id
@@ -186,10 +187,10 @@ def record_outcome(booking, outcome, *, on_recorded=None):
     """Attended or no-show, once the appointment has started; staff only. Locked and
     checked again, so two clicks record it once; on_recorded(booking) runs in the
     same transaction and only when the outcome changed."""
-    if outcome not in (ATTENDED, NO_SHOW):
+    if outcome not in OUTCOME_LABELS:
         raise ValueError(f"not an outcome: {outcome}")
     _lock_for_change(booking)
-    if booking.status == CANCELLED:
+    if booking.status == BookingStatus.CANCELLED:
         db.session.rollback()
         raise ChangeNotAllowed("A cancelled booking has no outcome to record.")
     if booking.starts_at > utcnow():
@@ -211,7 +212,7 @@ def change_refusal(booking, change="changed", by_staff=False):
     Patients' online changes end at the notice period; after that they call, so
     the clinic hears of late changes in person. Staff may change it until it starts.
     """
-    if booking.status != BOOKED:
+    if booking.status != BookingStatus.BOOKED:
         return f"This booking is {booking.status.replace('_', ' ')}, so it cannot be {change}."
     if by_staff:
         return "This appointment has already started." if booking.starts_at <= utcnow() else None
@@ -273,7 +274,7 @@ def _least_busy(practitioner_ids, start):
             select(Booking.practitioner_id, db.func.count())
             .where(
                 Booking.practitioner_id.in_(practitioner_ids),
-                Booking.status == BOOKED,
+                Booking.status == BookingStatus.BOOKED,
                 Booking.starts_at >= week[0],
                 Booking.starts_at < week[1],
             )

@@ -19,10 +19,10 @@ from clinic.booking import notifications
 from clinic.database import begin_locked_write
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Practitioner
-from clinic.models.booking import BOOKED
+from clinic.models.booking import BookingStatus
 from clinic.models.scheduling import VIDEO
 from clinic.models.types import utcnow
-from clinic.outbox import withdraw_stale_about
+from clinic.outbox.checks import withdraw_stale_about
 
 MAX_LINK_LENGTH = 500
 # What a URL may hold (RFC 3986): anything else, a browser's address bar copies percent-encoded.
@@ -67,7 +67,7 @@ def needs_link(booking):
     """A live video booking still to come that has no link: reception must send one."""
     return (
         booking.type.is_video
-        and booking.status == BOOKED
+        and booking.status == BookingStatus.BOOKED
         and not booking.video_link
         and booking.ends_at > utcnow()
     )
@@ -78,7 +78,7 @@ def needs_link_clause():
     video_types = select(ConsultationType.id).where(ConsultationType.mode == VIDEO)
     return and_(
         Booking.type_id.in_(video_types),
-        Booking.status == BOOKED,
+        Booking.status == BookingStatus.BOOKED,
         Booking.video_link.is_(None),
         Booking.ends_at > utcnow(),
     )
@@ -139,7 +139,7 @@ def can_send_link(booking):
 def _refusal(booking):
     if not booking.type.is_video:
         return "This consultation is in the clinic, so it has no video link."
-    if booking.status != BOOKED:
+    if booking.status != BookingStatus.BOOKED:
         return f"This booking is {booking.status.replace('_', ' ')}, so the patient needs no link."
     if booking.ends_at <= utcnow():
         return "This appointment is over."

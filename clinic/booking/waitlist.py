@@ -9,12 +9,11 @@ from sqlalchemy import select, update
 from clinic.booking import notifications, service
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, WaitlistEntry
-from clinic.models.booking import LEFT, WAITING
+from clinic.models.booking import BookingSource, WaitlistStatus
+from clinic.models.references import unused_reference
 from clinic.privacy import consent
-from clinic.references import unused_reference
 
 REFERENCE_PREFIX = "WL"
-BOOKED = "booked"
 
 
 def join(details, marketing_opt_in):
@@ -51,7 +50,7 @@ def claim(entry, start, practitioner_id, offer_token=None):
     entry_id = entry.id
 
     def mark_booked(_booking):
-        db.session.get(WaitlistEntry, entry_id).status = BOOKED
+        db.session.get(WaitlistEntry, entry_id).status = WaitlistStatus.BOOKED
 
     return service.book(
         consultation_type,
@@ -59,7 +58,7 @@ def claim(entry, start, practitioner_id, offer_token=None):
         practitioner_id,
         details,
         consents=[consent.BOOKING_HEALTH_DATA],
-        source="waitlist",
+        source=BookingSource.WAITLIST,
         on_booked=mark_booked,
         submission_key=offer_token and _claim_key(offer_token),
     )
@@ -80,10 +79,10 @@ def _claim_key(offer_token):
 def leave(entry):
     """Take the entry off the waiting list. Only a waiting entry changes, in one
     conditional UPDATE, so leaving twice or at once changes nothing more; offers
-    already queued for it are withdrawn when they fall due (clinic/outbox_checks.py)."""
+    already queued for it are withdrawn when they fall due (clinic/outbox/checks.py)."""
     db.session.execute(
         update(WaitlistEntry)
-        .where(WaitlistEntry.id == entry.id, WaitlistEntry.status == WAITING)
-        .values(status=LEFT)
+        .where(WaitlistEntry.id == entry.id, WaitlistEntry.status == WaitlistStatus.WAITING)
+        .values(status=WaitlistStatus.LEFT)
     )
     db.session.commit()

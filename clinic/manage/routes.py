@@ -21,8 +21,9 @@ from clinic.booking.tokens import (
 from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import csrf
 from clinic.forms.submission_keys import AlreadySubmitted
-from clinic.models.booking import CANCELLED, WAITING
-from clinic.outbox import is_one_click_unsubscribe, send_now
+from clinic.models.booking import BookingStatus, WaitlistStatus
+from clinic.outbox.delivery import send_now
+from clinic.outbox.service import is_one_click_unsubscribe
 from clinic.privacy import erasure
 from clinic.web.security import private_page
 
@@ -72,7 +73,11 @@ def cancel(token):
     try:
         booking = booking_for_token(token)
     except LinkNotValid as problem:
-        if request.method == "POST" and problem.booking is not None and problem.booking.status == CANCELLED:
+        if (
+            request.method == "POST"
+            and problem.booking is not None
+            and problem.booking.status == BookingStatus.CANCELLED
+        ):
             # A second click on "Cancel": the first one did it, and this is its answer too.
             return _show_cancelled(problem.booking)
         return _link_invalid(problem)
@@ -82,7 +87,7 @@ def cancel(token):
         try:
             send_now(service.cancel(booking))
         except service.ChangeNotAllowed as refusal:
-            if booking.status != CANCELLED:
+            if booking.status != BookingStatus.CANCELLED:
                 problem = str(refusal)
             else:
                 return _show_cancelled(booking)
@@ -237,4 +242,6 @@ def leave_waitlist(token):
         return redirect(url_for("manage.leave_waitlist", token=token), code=303)
     if request.method == "POST":
         raise CSRFError()
-    return render_template("manage/leave.html", entry=entry, form=form, on_list=entry.status == WAITING)
+    return render_template(
+        "manage/leave.html", entry=entry, form=form, on_list=entry.status == WaitlistStatus.WAITING
+    )

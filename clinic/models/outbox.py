@@ -1,8 +1,42 @@
+from enum import StrEnum
+
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
 from clinic.models.types import UTCDateTime, utcnow
+from clinic.models.words import LabelledEnum
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+    # Past a recipient's cap (PATIENT_EMAIL_HOURLY_LIMIT, PATIENT_EMAIL_DAILY_LIMIT): kept, never sent.
+    HELD = "held"
+
+
+class EmailKind(LabelledEnum):
+    """What an email is for, as staff see it listed on a record."""
+
+    ENQUIRY_STAFF = "enquiry_staff", "New enquiry alert"
+    ENQUIRY_ACK = "enquiry_ack", "Enquiry acknowledgement"
+    BOOKING_INVITATION = "booking_invitation", "Booking invitation"
+    BOOKING_CONFIRMED = "booking_confirmed", "Booking confirmation"
+    BOOKING_MOVED = "booking_moved", "Booking moved"
+    BOOKING_CANCELLED = "booking_cancelled", "Booking cancelled"
+    BOOKING_REMINDER = "booking_reminder", "Reminder"
+    BOOKING_VIDEO_LINK = "booking_video_link", "Video link"
+    BOOKING_STAFF_NEW = "booking_staff_new", "New booking alert"
+    BOOKING_STAFF_MOVED = "booking_staff_moved", "Booking moved alert"
+    BOOKING_STAFF_CANCELLED = "booking_staff_cancelled", "Booking cancelled alert"
+    WAITLIST_JOINED = "waitlist_joined", "Waitlist joined"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
+
+
+# Transitional names for the outbox package being moved; they go once it uses OutboxStatus.
+QUEUED, SENT, FAILED, WITHDRAWN, HELD = OutboxStatus
 
 
 class OutboxMessage(db.Model):
@@ -25,7 +59,7 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
 
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[str] = mapped_column(String(10), default=QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)

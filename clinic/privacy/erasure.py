@@ -11,8 +11,9 @@ from collections import Counter
 
 from flask import current_app
 
-from clinic import audit, photos
+from clinic import audit
 from clinic.extensions import db
+from clinic.photos import storage
 from clinic.privacy import subject_access
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class Deletion:
         folder = current_app.config["UPLOAD_FOLDER"]
         for name in self.photo_files:
             try:
-                photos.delete(name, folder)
+                storage.delete(name, folder)
             except OSError:
                 # The record is gone; the file name says nothing about whose it was.
                 log.exception("Could not delete photo file %s", name)

@@ -16,10 +16,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, inspect, or_, select
 
-from clinic import photos
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, OutboxMessage, WaitlistEntry
 from clinic.models.types import utcnow
+from clinic.photos import storage
 
 # Keys that let whoever holds them change a booking, and bookkeeping that says nothing about the person.
 # The calendar attachment repeats the booking, with its manage link.
@@ -102,7 +102,7 @@ def export(held):
         photo_files = {}
         for photo in held.photos:
             try:
-                path = photos.path_for(photo.stored_name, folder)
+                path = storage.path_for(photo.stored_name, folder)
             except FileNotFoundError:
                 continue
             name = f"photos/{photo.id}-{photo.label}{Path(photo.stored_name).suffix}"

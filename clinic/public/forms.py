@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from clinic.forms import choices, patient_fields
 from clinic.forms.submission_keys import SubmissionKeyField
-from clinic.photo_fields import PhotoFields
+from clinic.photos.fields import PhotoFields
 from clinic.web.altcha_challenge import ChallengeField
 
 ENQUIRY_FIELDS = (

@@ -3,11 +3,11 @@ import logging
 from flask import Blueprint, redirect, render_template, session, url_for
 from sqlalchemy import select, text
 
-from clinic.enquiries import submit_enquiry
+from clinic.enquiries.service import submit_enquiry
 from clinic.extensions import db, limiter
 from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models import MediaItem, Testimonial
-from clinic.outbox import send_now
+from clinic.outbox.delivery import send_now
 from clinic.privacy import consent
 from clinic.public.forms import EnquiryForm
 from clinic.web import page_cache
@@ -19,11 +19,6 @@ bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)
 
 THANKS_SESSION_KEY = "enquiry_reference"
-
-
-@bp.record_once
-def _set_up_page_cache(state):
-    page_cache.init_app(state.app)
 
 
 @bp.get("/")

@@ -3,11 +3,14 @@
 import re
 import unicodedata
 
-from clinic import clinic_info, clinic_time, outbox
+from clinic import clinic_info, clinic_time
 from clinic.booking import video
 from clinic.forms import choices
 from clinic.forms.validators import display_phone
-from clinic.web import static_assets
+from clinic.models.booking import OUTCOME_LABELS, BookingSource, BookingStatus, PhotoView
+from clinic.models.enquiry import ConsentPurpose, EnquiryStatus
+from clinic.models.outbox import EmailKind, OutboxStatus
+from clinic.models.staff import Role
 from clinic.web.urls import site_url
 
 
@@ -66,7 +69,6 @@ def patient_name(name):
 
 
 def register_template_helpers(app):
-    static_assets.init_app(app)
     app.context_processor(clinic_info.as_template_context)
     app.jinja_env.globals.update(
         choice_label=choices.label, choices=choices, field_attrs=field_attrs, site_url=site_url
@@ -77,8 +79,18 @@ def register_template_helpers(app):
         video_link_needed=video.LINK_NEEDED,
         video_link_to_follow=video.LINK_TO_FOLLOW,
     )
-    # What a held email's status is called (records_parts.html), as clinic.outbox names it.
-    app.jinja_env.globals.update(email_held=outbox.HELD)
+    # Statuses, roles and the words shown for them, as the models define them.
+    app.jinja_env.globals.update(
+        BookingSource=BookingSource,
+        BookingStatus=BookingStatus,
+        ConsentPurpose=ConsentPurpose,
+        EmailKind=EmailKind,
+        EnquiryStatus=EnquiryStatus,
+        OutboxStatus=OutboxStatus,
+        PhotoView=PhotoView,
+        Role=Role,
+        outcome_labels=OUTCOME_LABELS,
+    )
     app.jinja_env.filters.update(
         patient_name=patient_name,
         phone=display_phone,

@@ -8,20 +8,47 @@ offer for a time since taken, is withdrawn with the reason, never delivered.
 Notices to staff and cancellations are records of what happened and stay due.
 """
 
+import logging
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, Enquiry, WaitlistEntry
+from clinic.models import Booking, ConsultationType, Enquiry, OutboxMessage, WaitlistEntry
 from clinic.models.booking import BOOKED, LEFT, WAITING
+from clinic.models.outbox import QUEUED, WITHDRAWN
 from clinic.models.types import utcnow
 from clinic.scheduling.queries import free_practitioners_at
+
+log = logging.getLogger(__name__)
 
 # Emails that describe a booking's current time: true only while it is live and unchanged.
 ABOUT_THE_BOOKING_NOW = frozenset(
     {"booking_confirmed", "booking_moved", "booking_reminder", "booking_video_link"}
 )
+
+
+def withdraw_if_stale(message):
+    """Withdraw a queued message that no longer holds, with the reason; True if it was."""
+    if message.status != QUEUED:
+        return False
+    reason = stale_reason(message)
+    if reason is None:
+        return False
+    message.status = WITHDRAWN
+    message.withdrawn_reason = reason
+    message.locked_until = None
+    log.info("outbox message %s (%s) withdrawn: %s", message.id, message.kind, reason)
+    return True
+
+
+def withdraw_stale_about(booking):
+    """After a change to `booking`: withdraw its queued emails that it made untrue, at once,
+    so the record shows them as withdrawn rather than waiting for the next send."""
+    about = OutboxMessage.booking_id == booking.id
+    for message in db.session.scalars(select(OutboxMessage).where(about, OutboxMessage.status == QUEUED)):
+        withdraw_if_stale(message)
 
 
 def stale_reason(message):

@@ -4,7 +4,7 @@ from flask import current_app
 from flask_wtf.file import FileField
 from wtforms import BooleanField
 
-from clinic import photos
+from clinic.photos import images
 
 PHOTO_FIELDS = {"photo_front": "front", "photo_top": "top", "photo_crown": "crown"}
 
@@ -31,8 +31,8 @@ class PhotoFields:
             if not getattr(upload, "filename", ""):
                 continue
             try:
-                self.processed_photos.append((label, photos.process_upload(upload.stream, **limits)))
-            except photos.PhotoRejected as rejection:
+                self.processed_photos.append((label, images.process_upload(upload.stream, **limits)))
+            except images.PhotoRejected as rejection:
                 getattr(self, field_name).errors.append(str(rejection))
                 valid = False
         if self.processed_photos and not self.photo_consent.data:

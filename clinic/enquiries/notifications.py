@@ -1,6 +1,6 @@
 """Emails the clinic sends, one function per intent, all through the outbox."""
 
-from clinic.outbox import email_patient, email_staff
+from clinic.outbox.service import email_patient, email_staff
 from clinic.web.urls import site_url
 
 REPLY_BY = {"email": "email", "phone": "phone", "either": "email or phone"}

@@ -1,4 +1,4 @@
-"""Patients' scalp photos: accepted only if they decode, stored without metadata, outside the web root.
+"""Patients' scalp photos, accepted only if they decode, and re-encoded without metadata.
 
 Neither the file name nor the browser's content type is trusted: the bytes are decoded with Pillow,
 limited to JPEG, PNG and WebP, and the pixels are copied into a fresh image before encoding, so
@@ -12,12 +12,7 @@ on its long edge with its thumbnail beside it, and each process decodes one phot
 
 import contextlib
 import io
-import math
-import os
-import re
-import secrets
 import struct
-import tempfile
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -26,8 +21,9 @@ from typing import BinaryIO
 
 from PIL import ExifTags, Image, ImageCms
 
+from clinic.photos.scaling import fitted, fitted_size
+
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
-LABELS = [("front", "Front (hairline)"), ("top", "Top"), ("crown", "Crown")]
 MAX_BYTES = 10 * 1024 * 1024
 # Checked per call, from the header, before any pixel memory is allocated. Pillow's own guard
 # (Image.MAX_IMAGE_PIXELS) is set to the same limit once, at start-up (init_app), as a second guard
@@ -50,21 +46,8 @@ _EMPTY = "This file is empty. Please choose a photo."
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, struct.error)
 _BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
-_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|webp)")
-_THUMBNAIL_SUFFIX = "-small"
 _CHUNK = 64 * 1024
 _SRGB = ImageCms.createProfile("sRGB")
-# Box: each stored pixel the average of the source pixels it covers. Shrinking by about 2x, as
-# most photos under MAX_PIXELS need, that looks as good as the wider filters, and they cost more of
-# the whole upload: Hamming 20%, Lanczos 60% (benchmarks/photo_upload.py).
-_RESAMPLE = Image.Resampling.BOX
-_RESAMPLE_SUPPORT = 0.5  # source pixels read either side, times the scale
-_BAND_ROWS = 64
-# Shrinking by 4 or more first averages whole blocks of pixels, which is far cheaper and, this far
-# from the final size, looks the same (Pillow's thumbnail() does the same).
-_REDUCING_GAP = 2.0
-# Pillow resamples these through a premultiplied copy of the whole image.
-_PREMULTIPLIED = ("RGBA", "LA")
 # The transposition that shows a photo upright, by its EXIF orientation (as ImageOps.exif_transpose).
 _UPRIGHT = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -129,71 +112,16 @@ def process_upload(
     with _DECODING:
         clean, output = _clean_image(data, max_pixels, max_edge)
         photo = _encode(clean, output)
-        thumbnail = _encode(_fitted(clean, THUMBNAIL_EDGE), output)
+        thumbnail = _encode(fitted(clean, THUMBNAIL_EDGE), output)
     return ProcessedPhoto(photo, output.content_type, output.extension, *clean.size, thumbnail=thumbnail)
 
 
-def store(photo: ProcessedPhoto, folder: str | Path) -> str:
-    """Store the photo and its thumbnail; returns the photo's name."""
-    folder = Path(folder)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = secrets.token_hex(16) + photo.extension
-    _write(folder / _thumbnail_name(name), photo.thumbnail)
-    try:
-        _write(folder / name, photo.data)
-    except BaseException:
-        (folder / _thumbnail_name(name)).unlink(missing_ok=True)
-        raise
-    # The booking that points at these files is committed next; make the renames durable first.
-    _fsync_directory(folder)
-    return name
-
-
-def path_for(name: str, folder: str | Path) -> Path:
-    path = _checked_path(name, folder)
-    if not path.is_file():
-        raise FileNotFoundError(f"No stored photo named {name}")
-    return path
-
-
-def thumbnail_path_for(name: str, folder: str | Path) -> Path:
-    """The stored photo's thumbnail. A photo stored before thumbnails were gets its own now, once."""
-    photo = path_for(name, folder)
-    thumbnail = photo.with_name(_thumbnail_name(name))
-    if not thumbnail.is_file():
-        with _DECODING, Image.open(photo, formats=ACCEPTED_FORMATS) as image:
-            output = _OUTPUTS[image.format]
-            _load(image, THUMBNAIL_EDGE)
-            data = _encode(_fitted(image, THUMBNAIL_EDGE), output)
-        _write(thumbnail, data)
-        _fsync_directory(thumbnail.parent)
-    return thumbnail
-
-
-def delete(name: str, folder: str | Path) -> None:
-    """Delete a stored photo and its thumbnail."""
-    path = _checked_path(name, folder)
-    path.unlink(missing_ok=True)
-    path.with_name(_thumbnail_name(name)).unlink(missing_ok=True)
-
-
-def _thumbnail_name(name: str) -> str:
-    stem, dot, extension = name.rpartition(".")
-    return f"{stem}{_THUMBNAIL_SUFFIX}{dot}{extension}"
-
-
-def _write(path: Path, data: bytes) -> None:
-    # mkstemp creates the file 0o600 whatever the umask, and the rename means nobody ever sees
-    # half a photo under its final name.
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_name, path)
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
+def thumbnail_of(path: Path) -> bytes:
+    """A thumbnail of a photo stored before thumbnails were; it was cleaned when it was stored."""
+    with _DECODING, Image.open(path, formats=ACCEPTED_FORMATS) as image:
+        output = _OUTPUTS[image.format]
+        _load(image, THUMBNAIL_EDGE)
+        return _encode(fitted(image, THUMBNAIL_EDGE), output)
 
 
 def _read_at_most(stream: BinaryIO, max_bytes: int) -> bytes:
@@ -228,7 +156,7 @@ def _clean_image(data: bytes, max_pixels: int, max_edge: int) -> tuple[Image.Ima
     # band by band while resampling, so that no full-size copy is made.
     mode = image.mode if image.mode == "CMYK" else _flat_mode(image, output.keeps_alpha)
     # Rebinding `image` lets each superseded copy go.
-    image = _fitted(image, max_edge, mode)
+    image = fitted(image, max_edge, mode)
     image = _flatten_mode(_to_srgb(image, profile), output.keeps_alpha)
     if upright is not None:
         image = image.transpose(upright)
@@ -266,7 +194,7 @@ def _load(image: Image.Image, max_edge: int) -> None:
     """Decode the pixels; a JPEG straight at the smallest of 1/1, 1/2, 1/4 or 1/8 scale that still
     has max_edge pixels on its long edge (libjpeg scales while decoding, at a fraction of the cost)."""
     if image.format in ("JPEG", "MPO"):
-        image.draft(None, _fitted_size(image.size, max_edge))
+        image.draft(None, fitted_size(image.size, max_edge))
     try:
         image.load()
     except _DECODE_ERRORS as error:
@@ -278,42 +206,6 @@ def _orientation(image: Image.Image) -> int | None:
     with contextlib.suppress(*_DECODE_ERRORS):
         return image.getexif().get(ExifTags.Base.Orientation)
     return None
-
-
-def _fitted_size(size: tuple[int, int], edge: int) -> tuple[int, int]:
-    width, height = size
-    longest = max(width, height)
-    if longest <= edge:
-        return size
-    return max(1, round(width * edge / longest)), max(1, round(height * edge / longest))
-
-
-def _fitted(image: Image.Image, edge: int, mode: str | None = None) -> Image.Image:
-    """The image in `mode` (its own by default), scaled down to at most edge pixels on its long edge.
-
-    Resampled in bands of rows: beside the source only the result and one band are held, where a
-    whole-image resize would also hold a half-done copy and, for RGBA, a premultiplied one. Pillow
-    resamples only the rows a band needs, so a band is cropped only to convert it.
-    """
-    mode = mode or image.mode
-    size = _fitted_size(image.size, edge)
-    if size == image.size:
-        return image if image.mode == mode else image.convert(mode)
-    scale = image.height / size[1]
-    margin = math.ceil(_RESAMPLE_SUPPORT * max(scale, 1)) + 1
-    cropped = image.mode != mode or mode in _PREMULTIPLIED
-    result = Image.new(mode, size)
-    for top in range(0, size[1], _BAND_ROWS):
-        bottom = min(top + _BAND_ROWS, size[1])
-        band, first = image, 0
-        if cropped:
-            first = max(0, math.floor(top * scale) - margin)
-            band = image.crop((0, first, image.width, min(image.height, math.ceil(bottom * scale) + margin)))
-            band = band if band.mode == mode else band.convert(mode)
-        box = (0, top * scale - first, image.width, bottom * scale - first)
-        resampled = band.resize((size[0], bottom - top), _RESAMPLE, box=box, reducing_gap=_REDUCING_GAP)
-        result.paste(resampled, (0, top))
-    return result
 
 
 def _encode(image: Image.Image, output: _Output) -> bytes:
@@ -366,43 +258,8 @@ def _flat_mode(image: Image.Image, keep_alpha: bool) -> str:
     return ("LA" if alpha else "L") if grey else ("RGBA" if alpha else "RGB")
 
 
-def _checked_path(name: str, folder: str | Path) -> Path:
-    # Only names this module hands out are accepted, so no name can climb out of the folder.
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ValueError("Not a stored photo name")
-    return Path(folder) / name
-
-
-def _fsync_directory(folder: Path) -> None:
-    if not hasattr(os, "O_DIRECTORY"):
-        return  # Windows cannot open directories; development only
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _describe_size(n_bytes: int) -> str:
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         if n_bytes >= scale:
             return f"{round(n_bytes / scale, 1):g} {unit}"
     return f"{n_bytes} bytes"
-
-
-@contextlib.contextmanager
-def stored(uploads, folder):
-    """Store (label, ProcessedPhoto) pairs, yielding (label, photo, name) triples.
-
-    If the block fails (the booking lost a race, the database was down) the files
-    are removed again, so no orphaned health images are left on disk.
-    """
-    saved = []
-    try:
-        for label, photo in uploads:
-            saved.append((label, photo, store(photo, folder)))
-        yield saved
-    except BaseException:
-        for _label, _photo, name in saved:
-            delete(name, folder)
-        raise

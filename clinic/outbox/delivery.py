@@ -1,5 +1,4 @@
-"""The email outbox: messages are committed with the record that causes them and
-sent afterwards, so a mail server outage never loses or blocks a patient's request.
+"""Sending queued emails, and trying failed ones again with growing delays.
 
 Senders claim due messages by stamping a short lease on them in one UPDATE; on
 PostgreSQL the candidate rows are picked with FOR UPDATE SKIP LOCKED, so several
@@ -10,141 +9,23 @@ message twice and never wait on each other.
 import json
 import logging
 import smtplib
-import uuid
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic import clinic_info, outbox_checks
 from clinic.extensions import db
 from clinic.models import OutboxMessage
+from clinic.models.outbox import FAILED, QUEUED, SENT
 from clinic.models.types import utcnow
+from clinic.outbox.checks import withdraw_if_stale
 from clinic.web import database_outage
 
 log = logging.getLogger(__name__)
 
-QUEUED, SENT, FAILED, WITHDRAWN = "queued", "sent", "failed", "withdrawn"
-# Past a recipient's cap (PATIENT_EMAIL_HOURLY_LIMIT, PATIENT_EMAIL_DAILY_LIMIT): kept, never sent.
-HELD = "held"
 MAX_ERROR_LENGTH = 500
-
-
-# Every email the clinic sends is automatic: out-of-office and other auto-replies
-# must not answer it (RFC 3834; Exchange reads the second header), so a patient
-# never hears reception's holiday notice, nor the clinic a patient's.
-AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
-
-
-def email_patient(kind, address, subject, template, *, headers=None, **context):
-    """Queue an email to a patient: a reply reaches the clinic (CLINIC_REPLY_TO),
-    although it is sent from a no-reply address.
-
-    Anyone can type anyone's address into the public forms, so an address that has
-    had its share of emails lately gets no more: the email is held, with the reason
-    for staff to see, and whatever caused it is saved as usual."""
-    held_reason = _cap_reached(address)
-    message = queue_email(
-        kind,
-        [address],
-        subject,
-        template,
-        reply_to=current_app.config["CLINIC_REPLY_TO"] or clinic_info.EMAIL,
-        headers=AUTOMATIC_HEADERS | (headers or {}),
-        **context,
-    )
-    if held_reason:
-        message.status, message.held_reason = HELD, held_reason
-    return message
-
-
-def _cap_reached(address):
-    """Why `address` may have no more emails now, or None: the emails to it (any case)
-    queued or sent in the last hour and day, against the caps."""
-    config = current_app.config
-    now = utcnow()
-    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
-    in_day, in_hour = db.session.execute(
-        select(func.count(), func.count(case((OutboxMessage.created_at > hour_ago, 1)))).where(
-            func.lower(OutboxMessage.recipients) == func.lower(address),
-            OutboxMessage.status.in_((QUEUED, SENT)),
-            OutboxMessage.created_at > day_ago,
-            # Never earlier than created_at (a retry only moves it later), so this
-            # changes no count; it lets the (status, next_attempt_at) index find the
-            # day's emails rather than every email ever sent being read.
-            OutboxMessage.next_attempt_at > day_ago,
-        )
-    ).one()
-    for count, limit, period in (
-        (in_hour, config["PATIENT_EMAIL_HOURLY_LIMIT"], "hour"),
-        (in_day, config["PATIENT_EMAIL_DAILY_LIMIT"], "day"),
-    ):
-        if count >= limit:
-            return f"this address has had {count} emails in the last {period}"
-    return None
-
-
-def email_staff(kind, subject, template, *, patient_email, **context):
-    """Queue a notice to the clinic's staff (CLINIC_STAFF_EMAIL): replying to it
-    answers the patient it is about."""
-    return queue_email(
-        kind,
-        current_app.config["CLINIC_STAFF_EMAIL"],
-        subject,
-        template,
-        reply_to=patient_email,
-        headers=AUTOMATIC_HEADERS,
-        **context,
-    )
-
-
-def unsubscribe_headers(url):
-    """RFC 8058 one-click unsubscribe: the mail provider's button POSTs
-    List-Unsubscribe=One-Click to `url`, without cookies or a CSRF token."""
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
-def is_one_click_unsubscribe(form):
-    """Whether a POSTed form is a mail provider's RFC 8058 one-click unsubscribe."""
-    return form.get("List-Unsubscribe") == "One-Click"
-
-
-def queue_email(
-    kind, recipients, subject, template, *, reply_to=None, headers=None, attachment=None, **context
-):
-    """Add an email to the current transaction; the caller commits it. Notifications
-    use email_patient or email_staff, which choose the headers for their audience.
-
-    attachment: optional (file name, content type, text).
-    """
-    attachment_name, attachment_type, attachment_data = attachment or (None, None, None)
-    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "localhost"
-    message = OutboxMessage(
-        kind=kind,
-        recipients=",".join(recipients),
-        subject=_single_line(subject),
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=render_template(f"email/{template}.html", **context),
-        message_id=f"<{uuid.uuid4().hex}@{domain}>",
-        enquiry_id=getattr(context.get("enquiry"), "id", None),
-        booking_id=getattr(context.get("booking"), "id", None),
-        booking_sequence=getattr(context.get("booking"), "calendar_sequence", None),
-        waitlist_entry_id=getattr(context.get("entry"), "id", None),
-        attachment_name=attachment_name,
-        attachment_type=attachment_type,
-        attachment_data=attachment_data,
-        reply_to=reply_to,
-        extra_headers=json.dumps(headers) if headers else None,
-    )
-    db.session.add(message)
-    return message
-
-
-def _single_line(text):
-    # Subjects may quote what a patient typed; a header must stay one line.
-    return " ".join(str(text).split())
 
 
 def retry_delay(attempts):
@@ -192,7 +73,7 @@ def deliver(messages):
     """Send claimed messages; record each outcome. Returns (sent, failed) counts.
 
     Each is checked first against what is true now: one that is no longer true is
-    withdrawn rather than sent (see clinic.outbox_checks)."""
+    withdrawn rather than sent (see clinic.outbox.checks)."""
     sent = failed = 0
     messages = [message for message in messages if not withdraw_if_stale(message)]
     db.session.commit()
@@ -217,28 +98,6 @@ def deliver(messages):
                 failed += 1
         db.session.commit()
     return sent, failed
-
-
-def withdraw_if_stale(message):
-    """Withdraw a queued message that no longer holds, with the reason; True if it was."""
-    if message.status != QUEUED:
-        return False
-    reason = outbox_checks.stale_reason(message)
-    if reason is None:
-        return False
-    message.status = WITHDRAWN
-    message.withdrawn_reason = reason
-    message.locked_until = None
-    log.info("outbox message %s (%s) withdrawn: %s", message.id, message.kind, reason)
-    return True
-
-
-def withdraw_stale_about(booking):
-    """After a change to `booking`: withdraw its queued emails that it made untrue, at once,
-    so the record shows them as withdrawn rather than waiting for the next send."""
-    about = OutboxMessage.booking_id == booking.id
-    for message in db.session.scalars(select(OutboxMessage).where(about, OutboxMessage.status == QUEUED)):
-        withdraw_if_stale(message)
 
 
 def send_due(limit=50, stop=None):
@@ -286,11 +145,6 @@ def send_now(messages):
             raise
         log.warning("outbox: database unreachable while sending at once; left queued")
         return 0, 0
-
-
-def failed_count():
-    """Emails given up on after OUTBOX_MAX_ATTEMPTS, for the admin overview."""
-    return db.session.scalar(select(func.count()).where(OutboxMessage.status == FAILED))
 
 
 def _as_mail_message(message):

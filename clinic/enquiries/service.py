@@ -4,13 +4,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from clinic import photos
+from clinic.enquiries.notifications import acknowledge_enquiry, notify_staff_of_enquiry
 from clinic.extensions import db
 from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models import Enquiry, Photo
-from clinic.notifications import acknowledge_enquiry, notify_staff_of_enquiry
+from clinic.models.references import unused_reference
+from clinic.photos import storage
 from clinic.privacy import consent
-from clinic.references import unused_reference
 
 REFERENCE_PREFIX = "ENQ"
 
@@ -23,7 +23,7 @@ def submit_enquiry(details, marketing_opt_in, uploads=(), submission_key=None):
     committed; raises AlreadySubmitted, saving nothing, if an enquiry was already
     made with this submission_key (the form's one-time key).
     """
-    with photos.stored(uploads, current_app.config["UPLOAD_FOLDER"]) as saved:
+    with storage.stored(uploads, current_app.config["UPLOAD_FOLDER"]) as saved:
         _refuse_repeat(submission_key)
         try:
             return _save(details, marketing_opt_in, saved, submission_key)
