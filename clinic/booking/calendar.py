@@ -11,7 +11,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from clinic import clinic_info
 from clinic.booking import video
-from clinic.models.booking import CANCELLED
+from clinic.models.booking import BookingStatus
 from clinic.web.urls import site_url
 
 UID_DOMAIN = "hairline-clinic.co.uk"
@@ -59,7 +59,7 @@ def booking_ics(booking, manage_url):
 
 
 def method(booking):
-    return CANCEL if booking.status == CANCELLED else REQUEST
+    return CANCEL if booking.status == BookingStatus.CANCELLED else REQUEST
 
 
 def content_type(booking):

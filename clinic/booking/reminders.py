@@ -7,7 +7,7 @@ from sqlalchemy import or_, select, update
 from clinic.booking import notifications
 from clinic.extensions import db
 from clinic.models import Booking
-from clinic.models.booking import BOOKED
+from clinic.models.booking import BookingStatus
 from clinic.models.types import utcnow
 
 WINDOW_START, WINDOW_END = timedelta(hours=24), timedelta(hours=48)
@@ -27,7 +27,7 @@ def queue_reminders(now=None):
     claimed = db.session.scalars(
         update(Booking)
         .where(
-            Booking.status == BOOKED,
+            Booking.status == BookingStatus.BOOKED,
             Booking.reminder_queued_at.is_(None),
             Booking.starts_at >= now + WINDOW_START,
             Booking.starts_at < now + WINDOW_END,

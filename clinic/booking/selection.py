@@ -13,7 +13,8 @@ from clinic.models.types import MAX_ID, utcnow
 from clinic.scheduling.availability import slots_by_local_date
 from clinic.scheduling.queries import find_slots, free_practitioners_at, rules
 
-ANY = "any"
+# The practitioner value that leaves the choice of practitioner to the clinic.
+ANY_PRACTITIONER = "any"
 DAYS_SHOWN = 14
 
 
@@ -28,7 +29,7 @@ class Selection:
 
     @property
     def practitioner_param(self):
-        return str(self.practitioner.id) if self.practitioner else ANY
+        return str(self.practitioner.id) if self.practitioner else ANY_PRACTITIONER
 
     def params(self, **extra):
         return {"type": self.consultation_type.id, "practitioner": self.practitioner_param, **extra}
@@ -51,8 +52,8 @@ def selection_from(values):
     consultation_type = _get_active(ConsultationType, values.get("type"))
     if consultation_type is None:
         return None
-    practitioner_value = values.get("practitioner") or ANY
-    if practitioner_value == ANY:
+    practitioner_value = values.get("practitioner") or ANY_PRACTITIONER
+    if practitioner_value == ANY_PRACTITIONER:
         return Selection(consultation_type, None)
     practitioner = _get_active(Practitioner, practitioner_value)
     return Selection(consultation_type, practitioner) if practitioner else None

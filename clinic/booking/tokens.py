@@ -8,7 +8,7 @@ from sqlalchemy import select
 from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import db
 from clinic.models import Booking, WaitlistEntry
-from clinic.models.booking import BOOKED
+from clinic.models.booking import BookingStatus, WaitlistStatus
 from clinic.models.types import utcnow
 
 MANAGE_SALT = "booking-manage"
@@ -40,7 +40,7 @@ def booking_for_token(token):
     booking = db.session.scalar(select(Booking).where(Booking.manage_key == key))
     if booking is None:
         raise LinkNotValid("This link no longer works. Please use the link in our most recent email.")
-    if booking.token_version != version or booking.status != BOOKED:
+    if booking.token_version != version or booking.status != BookingStatus.BOOKED:
         raise LinkNotValid(
             "This link no longer works because the booking was changed or cancelled. "
             "Please use the link in our most recent email.",
@@ -68,7 +68,7 @@ def offer_for_token(token):
     except (BadSignature, ValueError, TypeError):
         raise LinkNotValid("This link is not valid.") from None
     entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.manage_key == key))
-    if entry is None or entry.status != "waiting" or parse_start(start) is None:
+    if entry is None or entry.status != WaitlistStatus.WAITING or parse_start(start) is None:
         raise LinkNotValid("This offer is no longer open.")
     return entry, parse_start(start), practitioner_id
 

@@ -6,7 +6,7 @@ from clinic.booking import notifications
 from clinic.clinic_time import to_local
 from clinic.extensions import db
 from clinic.models import WaitlistEntry
-from clinic.models.booking import WAITING
+from clinic.models.booking import WaitlistStatus
 from clinic.scheduling.queries import free_practitioners_at
 
 NOON = 12
@@ -28,7 +28,7 @@ def offer_freed_slot(consultation_type, start, practitioner):
     entries = db.session.scalars(
         select(WaitlistEntry)
         .where(
-            WaitlistEntry.status == WAITING,
+            WaitlistEntry.status == WaitlistStatus.WAITING,
             WaitlistEntry.type_id == consultation_type.id,
             or_(
                 WaitlistEntry.practitioner_id.is_(None),

@@ -1,13 +1,50 @@
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func, literal_column, text
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, func, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
+from clinic.models.patient import PatientDetails
 from clinic.models.types import UTCDateTime, utcnow
+from clinic.models.words import LabelledEnum
 
-BOOKED, CANCELLED, ATTENDED, NO_SHOW = "booked", "cancelled", "attended", "no_show"
-LIVE_BOOKING = text("status = 'booked'")
-# A waiting-list entry's status, besides "booked" once an offer is claimed.
-WAITING, LEFT = "waiting", "left"
+
+class BookingStatus(LabelledEnum):
+    BOOKED = "booked", "Booked"
+    CANCELLED = "cancelled", "Cancelled"
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "No-show"
+
+
+# What reception records once a consultation has started, in the words of its buttons.
+OUTCOME_LABELS = {BookingStatus.ATTENDED: "Attended", BookingStatus.NO_SHOW: "Did not attend"}
+
+
+class BookingSource(LabelledEnum):
+    WEB = "web", "Booked online by the patient"
+    RECEPTION = "reception", "Booked by reception"
+    WAITLIST = "waitlist", "From the waiting list"
+
+
+class WaitlistStatus(StrEnum):
+    WAITING = "waiting"
+    # An offer of a freed slot was claimed: the entry became a booking.
+    BOOKED = "booked"
+    LEFT = "left"
+
+
+class PhotoView(LabelledEnum):
+    """Which part of the scalp a photo shows; the upload form asks for one of each."""
+
+    FRONT = "front", "Front (hairline)"
+    TOP = "top", "Top"
+    CROWN = "crown", "Crown"
+
+
+# Transitional names for the modules other helpers are moving; they go once those use the enums.
+BOOKED, CANCELLED, ATTENDED, NO_SHOW = BookingStatus
+WAITING, LEFT = WaitlistStatus.WAITING, WaitlistStatus.LEFT
+LIVE_BOOKING = text(f"status = '{BookingStatus.BOOKED}'")
 SEARCHED_COLUMNS = ("full_name", "email", "reference", "phone")
 
 
@@ -26,7 +63,7 @@ def search_index(table):
     )
 
 
-class Booking(db.Model):
+class Booking(PatientDetails, db.Model):
     """A consultation. Two live bookings of one practitioner never overlap: on
     PostgreSQL an exclusion constraint (added by migration) guards
     [starts_at, blocked_until); on both engines a partial unique index guards the
@@ -62,8 +99,8 @@ class Booking(db.Model):
     ends_at = mapped_column(UTCDateTime, nullable=False)
     # The end plus the clinic's buffer at booking time: the range no other booking may touch.
     blocked_until = mapped_column(UTCDateTime, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), default=BOOKED)
-    source: Mapped[str] = mapped_column(String(10), default="web")
+    status: Mapped[str] = mapped_column(String(10), default=BookingStatus.BOOKED)
+    source: Mapped[str] = mapped_column(String(10), default=BookingSource.WEB)
     cancelled_at = mapped_column(UTCDateTime)
     enquiry_id: Mapped[int | None] = mapped_column(
         ForeignKey("enquiries.id", ondelete="SET NULL"), index=True
@@ -79,14 +116,7 @@ class Booking(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(43), unique=True, index=True)
     video_link: Mapped[str | None] = mapped_column(String(500))
 
-    full_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    phone: Mapped[str] = mapped_column(String(20))
-    concern: Mapped[str] = mapped_column(String(20))
-    pattern_stage: Mapped[str] = mapped_column(String(20))
-    notes: Mapped[str] = mapped_column(Text, default="")
     adult_confirmed: Mapped[bool] = mapped_column(Boolean)
-    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
     type = relationship("ConsultationType")
     practitioner = relationship("Practitioner")
@@ -98,7 +128,7 @@ class Booking(db.Model):
 
     @property
     def is_live(self):
-        return self.status == BOOKED
+        return self.status == BookingStatus.BOOKED
 
 
 class Photo(db.Model):
@@ -132,7 +162,7 @@ class Photo(db.Model):
         )
 
 
-class WaitlistEntry(db.Model):
+class WaitlistEntry(PatientDetails, db.Model):
     """A patient who found no suitable slot and wants to hear when one frees up."""
 
     __tablename__ = "waitlist_entries"
@@ -141,21 +171,13 @@ class WaitlistEntry(db.Model):
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     manage_key: Mapped[str] = mapped_column(String(32), unique=True)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=WaitlistStatus.WAITING, index=True)
 
     type_id: Mapped[int] = mapped_column(ForeignKey("consultation_types.id"))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
     # Local weekdays that suit, as digits 0 (Monday) to 6, e.g. "024".
     weekdays: Mapped[str] = mapped_column(String(7))
     part_of_day: Mapped[str] = mapped_column(String(10), default="any")
-
-    full_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    phone: Mapped[str] = mapped_column(String(20))
-    concern: Mapped[str] = mapped_column(String(20))
-    pattern_stage: Mapped[str] = mapped_column(String(20))
-    notes: Mapped[str] = mapped_column(Text, default="")
-    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
     type = relationship("ConsultationType")
     practitioner = relationship("Practitioner")

@@ -1,12 +1,30 @@
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
 from clinic.models.booking import search_index
+from clinic.models.patient import PatientContact
 from clinic.models.types import UTCDateTime, utcnow
+from clinic.models.words import LabelledEnum
 
 
-class Enquiry(db.Model):
+class EnquiryStatus(LabelledEnum):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    SUITABLE = "suitable", "Suitable"
+    NOT_SUITABLE = "not_suitable", "Not suitable"
+    BOOKED = "booked", "Booked"
+    CLOSED = "closed", "Closed"
+    SPAM = "spam", "Spam"
+
+
+class ConsentPurpose(LabelledEnum):
+    HEALTH_DATA = "health_data", "Health details"
+    PHOTOS = "photos", "Photos"
+    MARKETING = "marketing", "Marketing emails"
+
+
+class Enquiry(PatientContact, db.Model):
     __tablename__ = "enquiries"
     # The inbox pages newest first, by (created_at, id), and searches by trigrams.
     __table_args__ = (Index("ix_enquiries_created_at_id", "created_at", "id"), search_index("enquiries"))
@@ -14,17 +32,14 @@ class Enquiry(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EnquiryStatus.NEW, index=True)
 
-    full_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254), index=True)
+    # Optional here, unlike on the booking and waiting-list forms.
     phone: Mapped[str | None] = mapped_column(String(20))
     preferred_contact: Mapped[str] = mapped_column(String(10))
-    concern: Mapped[str] = mapped_column(String(20))
     hoped_result: Mapped[str] = mapped_column(String(20))
     message: Mapped[str] = mapped_column(Text)
     heard_from: Mapped[str | None] = mapped_column(String(20))
-    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     assigned_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"), index=True)
     # The random key of the form that made it, so a double-clicked submit saves once.
     submission_key: Mapped[str | None] = mapped_column(String(43), unique=True, index=True)

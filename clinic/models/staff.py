@@ -6,9 +6,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.extensions import db
 from clinic.models.types import UTCDateTime, utcnow
+from clinic.models.words import LabelledEnum
 
-RECEPTION, PRACTITIONER, ADMIN = "reception", "practitioner", "admin"
-ROLES = (RECEPTION, PRACTITIONER, ADMIN)
+
+class Role(LabelledEnum):
+    RECEPTION = "reception", "Reception"
+    PRACTITIONER = "practitioner", "Practitioner"
+    ADMIN = "admin", "Admin"
+
+
+# Transitional names for the modules other helpers are moving; they go once those use Role.
+RECEPTION, PRACTITIONER, ADMIN = Role
+ROLES = tuple(Role)
 
 
 def new_session_token():

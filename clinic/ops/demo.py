@@ -8,6 +8,7 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import ConsultationType, MediaItem, Practitioner, StaffUser, Testimonial, WorkingHours
 from clinic.models.scheduling import IN_CLINIC, VIDEO
+from clinic.models.staff import Role
 from clinic.staff import accounts
 
 CONSULTATION_TYPES = [
@@ -150,10 +151,10 @@ def seed():
 def _demo_staff(practitioners):
     """Accounts with fresh random passwords, printed once by seed-demo."""
     wanted = [
-        ("reception", "reception@hairline-clinic.co.uk", "Demo Reception", None),
-        ("practitioner", "sam@hairline-clinic.co.uk", practitioners[0].name, practitioners[0]),
-        ("practitioner", "rachel@hairline-clinic.co.uk", practitioners[1].name, practitioners[1]),
-        ("admin", "admin@hairline-clinic.co.uk", "Demo Admin", None),
+        (Role.RECEPTION, "reception@hairline-clinic.co.uk", "Demo Reception", None),
+        (Role.PRACTITIONER, "sam@hairline-clinic.co.uk", practitioners[0].name, practitioners[0]),
+        (Role.PRACTITIONER, "rachel@hairline-clinic.co.uk", practitioners[1].name, practitioners[1]),
+        (Role.ADMIN, "admin@hairline-clinic.co.uk", "Demo Admin", None),
     ]
     logins = []
     for role, email, name, practitioner in wanted:

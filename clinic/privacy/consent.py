@@ -7,6 +7,7 @@ a new version and never rewrites what someone agreed to earlier.
 from dataclasses import dataclass
 
 from clinic.models import ConsentRecord
+from clinic.models.enquiry import ConsentPurpose
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class ConsentText:
 
 
 ENQUIRY_HEALTH_DATA = ConsentText(
-    purpose="health_data",
+    purpose=ConsentPurpose.HEALTH_DATA,
     version="enquiry-health-2026-11",
     wording=(
         "I agree that the clinic may store and use the details I give about my hair loss "
@@ -30,13 +31,13 @@ ENQUIRY_HEALTH_DATA = ConsentText(
 )
 
 MARKETING = ConsentText(
-    purpose="marketing",
+    purpose=ConsentPurpose.MARKETING,
     version="marketing-2026-11",
     wording=("Send me occasional news and offers from the clinic by email. I can unsubscribe at any time."),
 )
 
 BOOKING_HEALTH_DATA = ConsentText(
-    purpose="health_data",
+    purpose=ConsentPurpose.HEALTH_DATA,
     version="booking-health-2026-11",
     wording=(
         "I agree that the clinic may store and use the details I give about my hair loss and "
@@ -46,7 +47,7 @@ BOOKING_HEALTH_DATA = ConsentText(
 )
 
 PHOTOS = ConsentText(
-    purpose="photos",
+    purpose=ConsentPurpose.PHOTOS,
     version="photos-2026-11",
     wording=(
         "I agree that the clinic may keep the scalp photos I upload, seen only by clinic staff, "

@@ -14,7 +14,7 @@ from sqlalchemy import Date, null, select, type_coerce, union_all
 
 from clinic.extensions import db
 from clinic.models import Booking, Closure, HolidayOpening, Practitioner, WorkingHours
-from clinic.models.booking import BOOKED
+from clinic.models.booking import BookingStatus
 from clinic.models.types import utcnow
 from clinic.scheduling import bank_holidays
 from clinic.scheduling.availability import Busy, Rules, WorkingInterval, free_slots
@@ -124,7 +124,7 @@ def with_holiday_openings(statement, first, last):
 
 def _bookings(practitioner_ids, window_start, window_end, exclude_booking_id):
     query = select(Booking.practitioner_id, Booking.starts_at, Booking.blocked_until).where(
-        Booking.status == BOOKED,
+        Booking.status == BookingStatus.BOOKED,
         Booking.practitioner_id.in_(practitioner_ids),
         Booking.starts_at < window_end,
         Booking.blocked_until > window_start,
