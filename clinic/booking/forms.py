@@ -101,8 +101,3 @@ class WaitlistForm(PatientDetails, FlaskForm):
             "weekdays": "".join(sorted(set(self.weekdays.data))),
             "part_of_day": self.part_of_day.data,
         }
-
-
-class ConfirmForm(FlaskForm):
-    """An empty POST with a CSRF token: cancelling or moving needs a deliberate click,
-    so mail scanners that follow links change nothing."""

@@ -8,7 +8,6 @@ from flask_wtf.csrf import CSRFError
 
 from clinic.booking import calendar, chosen_slot, service, waitlist
 from clinic.booking import selection as sel
-from clinic.booking.forms import ConfirmForm
 from clinic.booking.notifications import manage_url
 from clinic.booking.routes import CONFIRMATION_KEY
 from clinic.booking.tokens import (
@@ -20,6 +19,7 @@ from clinic.booking.tokens import (
 )
 from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import csrf
+from clinic.forms.confirm import ConfirmForm
 from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.models.booking import BookingStatus, WaitlistStatus
 from clinic.outbox.delivery import send_now
