@@ -58,7 +58,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # Which peers may tell gunicorn the scheme (X-Forwarded-Proto): the local nginx.
 # The client's address is taken by the app itself, and likewise only from these
-# peers (TRUSTED_PROXY_ADDRESSES, PROXY_TRUSTED_HOPS; clinic.trust_proxy).
+# peers (TRUSTED_PROXY_ADDRESSES, PROXY_TRUSTED_HOPS; clinic.web.proxies).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The runtime control socket is not used (systemd sends the signals) and would

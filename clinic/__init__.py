@@ -1,23 +1,23 @@
 """The clinic's web app: public site, enquiries and bookings, staff area."""
 
-import logging
 from pathlib import Path
 
-from werkzeug.middleware.proxy_fix import ProxyFix
-
 from clinic import booking, database, manage, photos, public
-from clinic.admin import audit_routes, privacy_routes
-from clinic.admin import routes as admin_routes
+from clinic.booking import slot_cache
 from clinic.cli import register_commands
 from clinic.extensions import csrf, db, limiter, login_manager, mail, migrate
 from clinic.scheduling import bank_holidays
-from clinic.staff import day as staff_day
-from clinic.staff import inbox as staff_inbox
-from clinic.staff import records as staff_records
-from clinic.staff import routes as staff_routes
-from clinic.staff import sessions as staff_sessions
+from clinic.staff.admin import audit_routes, privacy_routes
+from clinic.staff.admin import routes as admin_routes
+from clinic.staff.auth import routes as staff_routes
+from clinic.staff.auth import sessions as staff_sessions
+from clinic.staff.day import routes as staff_day
+from clinic.staff.inbox import routes as staff_inbox
+from clinic.staff.records import routes as staff_records
+from clinic.web import database_outage, page_cache, static_assets
 from clinic.web.errors import register_errorhandlers
-from clinic.web.request_log import ClinicFlask, RequestIdFilter, register_request_log
+from clinic.web.proxies import trust_proxy
+from clinic.web.request_log import ClinicFlask, configure_logging, register_request_log
 from clinic.web.security import register_security
 from clinic.web.templating import register_template_helpers
 from clinic.web.url_ids import register_url_converters
@@ -41,54 +41,45 @@ def create_app(config_class=None, overrides=None):
     Path(app.instance_path).mkdir(exist_ok=True)
     bank_holidays.init_app(app)
     photos.init_app(app)
-
     configure_logging(app)
-    trust_proxy(app)
-    register_request_log(app)
-    register_extensions(app)
-    register_security(app)
-    register_url_converters(app)
+
+    install_request_stack(app)
     register_blueprints(app)
-    register_errorhandlers(app)
-    register_template_helpers(app)
     register_commands(app)
     return app
 
 
-def trust_proxy(app):
-    """Take the client's address and scheme from the proxy's X-Forwarded-For and
-    -Proto, believing only the last PROXY_TRUSTED_HOPS entries: the ones our own
-    proxies appended. Anything a client put in front of them is ignored, so it
-    cannot dodge a rate limit or forge the address in the audit log.
+def install_request_stack(app):
+    """Everything a request passes through, in the order it is installed.
 
-    And only when the request comes from a proxy (TRUSTED_PROXY_ADDRESSES, or a
-    Unix socket): a client that reaches gunicorn directly is taken at its own
-    address, whatever headers it sends.
-
-    X-Forwarded-Host and -Prefix are not trusted: nginx passes the Host header
-    through and serves the app at /, and a header we do not need is one a
-    misconfigured proxy could let a client set.
+    WSGI middleware wraps app.wsgi_app, so the last one installed is the first a
+    request meets: the slot cache, then the page cache, then the proxy fix, then Flask.
+    Within Flask, before_request hooks run in the order registered here, and
+    after_request hooks in reverse.
     """
-    hops = app.config["PROXY_TRUSTED_HOPS"]
-    if hops:
-        app.wsgi_app = FromTrustedProxies(app.wsgi_app, app.config["TRUSTED_PROXY_ADDRESSES"], hops)
+    # The client's address and scheme, believed only from our own proxies.
+    trust_proxy(app)
+    # Public pages served from memory without entering Flask.
+    page_cache.init_app(app)
+    # /book/slots answers served from memory without entering Flask.
+    slot_cache.init_app(app)
 
-
-class FromTrustedProxies:
-    """WSGI middleware: ProxyFix for requests whose peer is one of our proxies, and
-    nothing for any other peer."""
-
-    def __init__(self, wsgi_app, addresses, hops):
-        self.direct = wsgi_app
-        self.proxied = ProxyFix(wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
-        # gunicorn gives a Unix socket's peer no address; only local processes the
-        # socket file's permissions let in (nginx) can connect to one.
-        self.addresses = frozenset(addresses) | {""}
-
-    def __call__(self, environ, start_response):
-        if environ.get("REMOTE_ADDR") in self.addresses:
-            return self.proxied(environ, start_response)
-        return self.direct(environ, start_response)
+    # First before_request, last after_request: every line and error carries the request id.
+    register_request_log(app)
+    # Database sessions, migrations, mail, CSRF checks, rate limits, signed-in staff.
+    register_extensions(app)
+    # After db.init_app: its teardown closes a broken session before Flask-SQLAlchemy's.
+    database_outage.init_app(app)
+    # Security headers on every response Flask finishes, error pages included.
+    register_security(app)
+    # Before any blueprint: a URL rule takes its converter when it is added.
+    register_url_converters(app)
+    # Fingerprinted static URLs and the view that serves them with a year's caching.
+    static_assets.init_app(app)
+    # Context processor, globals and filters every template shares.
+    register_template_helpers(app)
+    # The error pages (403, 404, CSRF, 413, 429, 500, 503 for a database outage).
+    register_errorhandlers(app)
 
 
 def register_extensions(app):
@@ -119,18 +110,3 @@ def register_blueprints(app):
     )
     for blueprint in staff_area:
         app.register_blueprint(blueprint)
-
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
-
-
-def configure_logging(app):
-    """One line per record on standard error (systemd's journal keeps it), each
-    with the id of the request it belongs to, or "-" outside requests."""
-    if app.debug or app.testing:
-        return
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-        for handler in root.handlers:
-            handler.addFilter(RequestIdFilter())

@@ -14,8 +14,6 @@ RETRY_AFTER_SECONDS = 60
 
 
 def register_errorhandlers(app):
-    database_outage.init_app(app)
-
     @app.errorhandler(403)
     def forbidden(error):
         return render_template("errors/403.html"), 403

@@ -126,3 +126,18 @@ class RequestIdFilter(logging.Filter):
         if not hasattr(record, "request_id"):
             record.request_id = request_id()
         return True
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
+
+
+def configure_logging(app):
+    """One line per record on standard error (systemd's journal keeps it), each
+    with the id of the request it belongs to, or "-" outside requests."""
+    if app.debug or app.testing:
+        return
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+        for handler in root.handlers:
+            handler.addFilter(RequestIdFilter())

@@ -1,4 +1,4 @@
-"""Security headers on every response, and the `check-deploy` command.
+"""Security headers on every response.
 
 A plain `after_request` hook rather than a dependency such as Flask-Talisman:
 the headers are fixed strings, and an app-level hook runs for every response
@@ -8,11 +8,7 @@ JSON, CSV and photos alike.
 
 from functools import wraps
 
-import click
 from flask import current_app, make_response
-from flask.cli import with_appcontext
-
-from clinic.ops import deploy_check
 
 # No 'unsafe-inline' or 'unsafe-eval' anywhere: scripts and styles come only
 # from our own files. img-src allows data: for the QR code on the admin
@@ -65,7 +61,6 @@ def register_security(app):
     # pin a developer's browser to https for a year.
     app.config.setdefault("STRICT_TRANSPORT_SECURITY", None)
     app.after_request(add_security_headers)
-    app.cli.add_command(check_deploy)
 
 
 def default_headers(config):
@@ -88,18 +83,3 @@ def add_security_headers(response):
         if name.lower() not in present
     )
     return response
-
-
-@click.command("check-deploy")
-@with_appcontext
-def check_deploy():
-    """Check the settings are safe to run in production; exits 1 if not."""
-    app = current_app._get_current_object()
-    problems = deploy_check.problems(app)
-    for warning in deploy_check.warnings(app):
-        click.echo(f"warning: {warning}")
-    for problem in problems:
-        click.echo(f"problem: {problem}", err=True)
-    if problems:
-        raise SystemExit(1)
-    click.echo("check-deploy: no problems found.")
