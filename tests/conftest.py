@@ -7,23 +7,22 @@ from a test.
 """
 
 import os
-from datetime import UTC, datetime, time, timedelta
+from datetime import time
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
-import holidays
 import pytest
 
 from clinic import create_app
 from clinic.extensions import db, limiter
 from clinic.models import Practitioner
-from clinic.staff import accounts as staff_accounts
 from config import TestingConfig, database_url_from_env
 from tests.factories import ConsultationTypeFactory, PractitionerFactory
+from tests.support.clinic_days import bookable_day
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.server import NO_STRICTER_LIMITS, AppServer
 from tests.support.server import SECRET_KEY as SERVER_SECRET_KEY
 from tests.support.smtp_sink import SmtpSink, free_port
+from tests.support.staff import create_account, sign_in
 
 
 def pytest_report_header(config):
@@ -161,24 +160,6 @@ def around_the_clock(app):
         return SimpleNamespace(type=kind.id, practitioner=practitioner.id)
 
 
-def bookable_day(days_ahead=2):
-    """A weekday that is no bank holiday in England (the default CLINIC_BANK_HOLIDAYS)."""
-    zone = ZoneInfo("Europe/London")
-    day = datetime.now(zone).date() + timedelta(days=days_ahead)
-    closed = holidays.country_holidays("GB", subdiv="ENG", years=[day.year, day.year + 1])
-    while day.weekday() > 4 or day in closed:
-        day += timedelta(days=1)
-    return day
-
-
-def local_start(day, hour, minute=0):
-    """The aware UTC instant of a local clinic time."""
-    return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/London")).astimezone(UTC)
-
-
-STAFF_PASSWORD = "correct horse battery staple"
-
-
 @pytest.fixture
 def staff(app, schedule):
     """One account per role; the practitioners are linked to schedule.first and schedule.second."""
@@ -197,15 +178,6 @@ def staff(app, schedule):
         return SimpleNamespace(
             **{role: SimpleNamespace(id=user.id, email=user.email) for role, user in accounts.items()}
         )
-
-
-def create_account(email, name, role, practitioner=None):
-    return staff_accounts.create(email, name, role, STAFF_PASSWORD, practitioner=practitioner)
-
-
-def sign_in(client, email, password=STAFF_PASSWORD, code=""):
-    """Sign in through the real form; returns the response (303 on success)."""
-    return client.post("/staff/login", data={"email": email, "password": password, "code": code})
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from clinic.models import (
     WorkingHours,
 )
 from clinic.models.scheduling import IN_CLINIC
+from tests.support.clinic_days import bookable_day, local_start
 
 STANDARD_DAY = [(time(9), time(13)), (time(14), time(18))]
 
@@ -89,12 +90,33 @@ class PractitionerFactory(BaseFactory):
             db.session.commit()
 
 
+def existing_or_new(model, id_param, new_factory):
+    """The `model` row whose id the caller gave as `id_param`, else a new one from `new_factory`."""
+    return factory.Maybe(
+        id_param,
+        yes_declaration=factory.LazyAttribute(lambda o: db.session.get(model, getattr(o, id_param))),
+        no_declaration=factory.SubFactory(new_factory),
+    )
+
+
 class BookingFactory(BaseFactory):
-    """A live booking placed directly, without the availability check (for arranging tests)."""
+    """A live booking placed directly, without the availability check (for arranging tests).
+
+    Give `type_id` and `practitioner_id` (or `type` and `practitioner`) to book existing ones;
+    otherwise a consultation type and a practitioner are made for it. It starts at 10am on
+    the next bookable day unless `starts_at` says otherwise.
+    """
 
     class Meta:
         model = Booking
 
+    class Params:
+        type_id = None
+        practitioner_id = None
+
+    type = existing_or_new(ConsultationType, "type_id", ConsultationTypeFactory)
+    practitioner = existing_or_new(Practitioner, "practitioner_id", PractitionerFactory)
+    starts_at = factory.LazyFunction(lambda: local_start(bookable_day(), 10))
     reference = factory.Sequence(lambda n: f"BKG-T{n:05d}")
     manage_key = factory.LazyFunction(lambda: secrets.token_hex(16))
     full_name = "Jordan Ellis"
@@ -127,11 +149,16 @@ class EnquiryFactory(BaseFactory):
 
 
 class WaitlistEntryFactory(BaseFactory):
-    """A patient waiting for any day's time, saved directly; give type_id."""
+    """A patient waiting for any day's time, saved directly, for the consultation type
+    `type_id` (or a new one)."""
 
     class Meta:
         model = WaitlistEntry
 
+    class Params:
+        type_id = None
+
+    type = existing_or_new(ConsultationType, "type_id", ConsultationTypeFactory)
     reference = factory.Sequence(lambda n: f"WL-T{n:05d}")
     manage_key = factory.LazyFunction(lambda: secrets.token_hex(16))
     weekdays = "0123456"

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, Closure, ConsultationType, Practitioner, StaffUser, WorkingHours
-from tests.conftest import local_start, sign_in
 from tests.factories import BookingFactory, PractitionerFactory
+from tests.support.clinic_days import local_start
+from tests.support.staff import sign_in
 
 # Every admin route, with ids that need not exist: the role check answers before the view looks.
 ADMIN_ROUTES = [

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, WaitlistEntry
 from clinic.web.altcha_challenge import REFUSED_MESSAGE, hmac_secret
-from tests.conftest import local_start
+from tests.support.clinic_days import local_start
 from tests.support.patients import booking_details, enquiry_form, waitlist_form
 
 

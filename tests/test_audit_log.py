@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from clinic import audit
-from clinic.admin import audit_view
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
 from clinic.models.types import utcnow
-from tests.conftest import local_start, sign_in
+from clinic.staff.admin import audit_search as audit_view
+from tests.support.clinic_days import local_start
+from tests.support.staff import sign_in
 
 
 def add_entry(action, *, actor_id=None, record_type=None, record_id=None, at=None, summary=""):

@@ -5,8 +5,8 @@ import pytest
 from clinic.extensions import db
 from clinic.models import ConsultationType, Practitioner
 from clinic.scheduling.queries import find_slots
-from tests.conftest import local_start
 from tests.factories import BookingFactory
+from tests.support.clinic_days import local_start
 from tests.support.queries import counted_queries
 
 

@@ -23,12 +23,11 @@ from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, HolidayOpening, OutboxMessage
 from config import TestingConfig
-from tests.conftest import STAFF_PASSWORD, local_start
+from tests.support.bookings import move_to, place
+from tests.support.clinic_days import local_start
 from tests.support.patients import booking_details
-from tests.test_manage import move_to
-from tests.test_manage import place as place_booking
-from tests.test_waitlist import join as join_waitlist
-from tests.test_waitlist import offers as waitlist_offers
+from tests.support.staff import STAFF_PASSWORD
+from tests.support.waitlist import join, offers
 
 ENGLAND = "england-and-wales"
 SUBDIVISIONS = {ENGLAND: "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
@@ -269,14 +268,14 @@ def sign_in(client, email, csrf_token):
 
 def test_a_booking_cannot_be_moved_onto_a_bank_holiday(app, client, schedule):
     ten = local_start(schedule.day, 10)
-    booking_id, token = place_booking(app, schedule.in_clinic, schedule.first, ten)
+    booking = place(app, ten, schedule.in_clinic, schedule.first)
 
-    response = move_to(client, token, local_start(WEEKDAY_HOLIDAYS[0], 10), schedule.first)
+    response = move_to(client, booking.token, local_start(WEEKDAY_HOLIDAYS[0], 10), schedule.first)
 
     assert response.status_code == 302
-    assert response.headers["Location"].startswith(f"/booking/{token}/move?")
+    assert response.headers["Location"].startswith(f"/booking/{booking.token}/move?")
     with app.app_context():
-        assert db.session.get(Booking, booking_id).starts_at == ten
+        assert db.session.get(Booking, booking.id).starts_at == ten
 
 
 def test_a_time_freed_on_a_bank_holiday_is_offered_to_nobody(app, client, schedule, mail_sink):
@@ -284,11 +283,11 @@ def test_a_time_freed_on_a_bank_holiday_is_offered_to_nobody(app, client, schedu
     waiting list is offered nothing, as nobody could book the time. No offer is even queued
     (the outbox would withdraw it at sending by the same rule)."""
     day = WEEKDAY_HOLIDAYS[0]
-    _, token = place_booking(app, schedule.in_clinic, schedule.first, local_start(day, 10))
-    join_waitlist(client, schedule, email="li.wei@gmail.com", weekdays=[str(day.weekday())])
+    booking = place(app, local_start(day, 10), schedule.in_clinic, schedule.first)
+    join(client, schedule, email="li.wei@gmail.com", weekdays=[str(day.weekday())])
 
-    assert client.post(f"/booking/{token}/cancel").status_code == 303
-    assert waitlist_offers(mail_sink, "li.wei@gmail.com") == []
+    assert client.post(f"/booking/{booking.token}/cancel").status_code == 303
+    assert offers(mail_sink, "li.wei@gmail.com") == []
     with app.app_context():
         assert (
             db.session.scalars(select(OutboxMessage).where(OutboxMessage.offer_start.is_not(None))).all()

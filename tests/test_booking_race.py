@@ -17,14 +17,16 @@ from clinic.booking.tokens import offer_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Practitioner
-from tests.conftest import STAFF_PASSWORD, local_start
 from tests.factories import BookingFactory, WaitlistEntryFactory
+from tests.support.bookings import place
+from tests.support.clinic_days import local_start
 from tests.support.server import (
     at_once,
     filled_booking_form,
     hidden_fields,
     signed_in_staff,
 )
+from tests.support.staff import STAFF_PASSWORD
 
 PATIENTS = 20
 
@@ -115,7 +117,7 @@ def test_two_patients_asking_for_anyone_at_one_time_get_different_practitioners(
 
 
 def test_a_staff_move_racing_patients_for_an_overlapping_time_leaves_one_holder(app, schedule, staff, server):
-    moving_id = place(app, schedule, local_start(schedule.day, 9))
+    moving_id = place(app, local_start(schedule.day, 9), schedule.in_clinic, schedule.first).id
     target = local_start(schedule.day, 15)
     reception = signed_in_staff(server, staff.reception.email, STAFF_PASSWORD)
     move_url = f"{server.url}/staff/bookings/{moving_id}/move/confirm"
@@ -164,15 +166,6 @@ def test_a_waitlist_claim_racing_patients_for_an_overlapping_time_leaves_one_hol
     else:
         assert claimed.status_code == 409
         assert statuses.count((303, False)) == 1
-
-
-def place(app, schedule, start):
-    with app.app_context():
-        return BookingFactory(
-            type=db.session.get(ConsultationType, schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, schedule.first),
-            starts_at=start,
-        ).id
 
 
 def test_the_database_itself_refuses_a_second_live_booking_at_the_same_start(app, schedule):

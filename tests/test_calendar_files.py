@@ -22,8 +22,8 @@ from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking
 from clinic.models.types import utcnow
-from tests.conftest import local_start
-from tests.test_booking import details
+from tests.support.clinic_days import local_start
+from tests.support.patients import booking_details
 
 PATIENT = "priya.shah@gmail.com"
 CLINIC = "mailto:hello@hairline-clinic.co.uk"
@@ -78,7 +78,7 @@ def book_move_cancel(app, client, schedule, mail_sink):
     """Book 10am, move to 3pm, cancel: (start, new start, [Sent] for each)."""
     start, new_start = local_start(schedule.day, 10), local_start(schedule.day, 15)
 
-    assert client.post("/book/details", data=details(schedule, start)).status_code == 303
+    assert client.post("/book/details", data=booking_details(schedule.in_clinic, start)).status_code == 303
     booked = last_sent(app, mail_sink)
     # The patient follows the link in the file itself.
     response = client.post(
@@ -161,7 +161,7 @@ def test_the_download_is_the_current_invitation_stamped_with_its_last_change(
     app, client, schedule, mail_sink
 ):
     start = local_start(schedule.day, 10)
-    client.post("/book/details", data=details(schedule, start))
+    client.post("/book/details", data=booking_details(schedule.in_clinic, start))
     token = token_of(app, the_booking(app))
     later = format_start(start + timedelta(hours=1))
     client.post(f"/booking/{token}/move/confirm", data={"start": later, "practitioner": "any"})
@@ -184,7 +184,9 @@ def test_the_download_is_the_current_invitation_stamped_with_its_last_change(
 def book_video(app, client, schedule, video_link=None):
     start = local_start(schedule.day, 11)
     assert (
-        client.post("/book/details", data=details(schedule, start, type=str(schedule.video))).status_code
+        client.post(
+            "/book/details", data=booking_details(schedule.in_clinic, start, type=str(schedule.video))
+        ).status_code
         == 303
     )
     with app.app_context():

@@ -9,9 +9,9 @@ from clinic import create_app
 from clinic.extensions import db
 from clinic.ops import deploy_check
 from config import ProductionConfig
+from tests.support.production import STRONG_KEY
 
 REPO = Path(__file__).resolve().parent.parent
-STRONG_KEY = "kR8v2JmQ_4pWn7xZbT1cLs9dHfYg3uEaVo6iNq0rMw5"
 # What a real deployment puts in its environment besides SECRET_KEY.
 DEPLOYMENT_ENV = {
     "CLINIC_BASE_URL": "https://www.hairline-clinic.co.uk",

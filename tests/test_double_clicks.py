@@ -7,13 +7,13 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select
 
-from clinic.booking.tokens import manage_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
-from clinic.models import AuditEntry, Booking, ConsultationType, Enquiry, OutboxMessage, Practitioner
+from clinic.models import AuditEntry, Booking, Enquiry, OutboxMessage
 from clinic.models.types import utcnow
-from tests.conftest import STAFF_PASSWORD, local_start
-from tests.factories import BookingFactory, EnquiryFactory
+from tests.factories import EnquiryFactory
+from tests.support.bookings import place
+from tests.support.clinic_days import local_start
 from tests.support.server import (
     at_once,
     csrf_token,
@@ -21,6 +21,7 @@ from tests.support.server import (
     hidden_fields,
     signed_in_staff,
 )
+from tests.support.staff import STAFF_PASSWORD
 
 CLICKS = 4
 PATIENT = "jordan.ellis@gmail.com"
@@ -33,18 +34,6 @@ def clicked(session, url, form, clicks=CLICKS):
 
 def answers(responses):
     return sorted((response.status_code, response.headers.get("Location")) for response in responses)
-
-
-def place(app, schedule, start, **fields):
-    with app.app_context():
-        booking = BookingFactory(
-            type=db.session.get(ConsultationType, schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, schedule.first),
-            starts_at=start,
-            confirmed_at=utcnow(),
-            **fields,
-        )
-        return booking.id, manage_token(booking)
 
 
 def count(app, model, *where):
@@ -99,33 +88,37 @@ def test_a_double_clicked_enquiry_is_saved_once(app, server, mail_sink):
 
 
 def test_a_double_clicked_cancel_cancels_once(app, schedule, server, mail_sink):
-    booking_id, token = place(app, schedule, local_start(schedule.day, 11))
+    placed = place(
+        app, local_start(schedule.day, 11), schedule.in_clinic, schedule.first, confirmed_at=utcnow()
+    )
     session = requests.Session()
-    url = f"{server.url}/booking/{token}/cancel"
+    url = f"{server.url}/booking/{placed.token}/cancel"
 
     responses = clicked(session, url, form_on(session, url))
 
     assert answers(responses) == [(303, "/booking/cancelled")] * CLICKS
     assert "is cancelled" in session.get(f"{server.url}/booking/cancelled", timeout=30).text
     with app.app_context():
-        booking = db.session.get(Booking, booking_id)
+        booking = db.session.get(Booking, placed.id)
         assert (booking.status, booking.token_version, booking.calendar_sequence) == ("cancelled", 2, 1)
     assert [m.subject.split(" (")[0] for m in mail_sink.to(PATIENT)] == ["Your consultation is cancelled"]
     assert count(app, OutboxMessage, OutboxMessage.kind == "booking_staff_cancelled") == 1
 
 
 def test_a_double_clicked_move_moves_once(app, schedule, server, mail_sink):
-    booking_id, token = place(app, schedule, local_start(schedule.day, 11))
+    placed = place(
+        app, local_start(schedule.day, 11), schedule.in_clinic, schedule.first, confirmed_at=utcnow()
+    )
     new_start = local_start(schedule.day, 15)
     session = requests.Session()
-    url = f"{server.url}/booking/{token}/move/confirm"
+    url = f"{server.url}/booking/{placed.token}/move/confirm"
     choice = {"start": format_start(new_start), "practitioner": schedule.first}
     form = {**form_on(session, f"{url}?start={choice['start']}&practitioner={schedule.first}"), **choice}
 
     responses = clicked(session, url, form)
 
     with app.app_context():
-        booking = db.session.get(Booking, booking_id)
+        booking = db.session.get(Booking, placed.id)
         assert (booking.starts_at, booking.token_version, booking.calendar_sequence) == (new_start, 2, 1)
     assert [m.subject.split(" (")[0] for m in mail_sink.to(PATIENT)] == ["Your consultation has moved"]
     # The first click is sent on to the booking's new link; the others are told it has moved.
@@ -133,42 +126,58 @@ def test_a_double_clicked_move_moves_once(app, schedule, server, mail_sink):
     for response in responses:
         if response.status_code == 200:
             assert "Your booking has moved" in response.text
-            assert token not in response.text
+            assert placed.token not in response.text
 
 
 def test_double_clicked_staff_changes_are_made_and_audited_once(app, schedule, staff, server, mail_sink):
-    moving_id, _ = place(app, schedule, local_start(schedule.day, 9))
-    cancelling_id, _ = place(app, schedule, local_start(schedule.day, 11), email="sam.okoro@gmail.com")
+    moving = place(
+        app, local_start(schedule.day, 9), schedule.in_clinic, schedule.first, confirmed_at=utcnow()
+    )
+    cancelling = place(
+        app,
+        local_start(schedule.day, 11),
+        schedule.in_clinic,
+        schedule.first,
+        confirmed_at=utcnow(),
+        email="sam.okoro@gmail.com",
+    )
     an_hour_ago = utcnow().replace(second=0, microsecond=0) - timedelta(hours=1)
-    attended_id, _ = place(app, schedule, an_hour_ago, email="lee.martin@gmail.com")
+    attended = place(
+        app,
+        an_hour_ago,
+        schedule.in_clinic,
+        schedule.first,
+        confirmed_at=utcnow(),
+        email="lee.martin@gmail.com",
+    )
     reception = signed_in_staff(server, staff.reception.email, STAFF_PASSWORD)
     records = f"{server.url}/staff/bookings"
     new_start = format_start(local_start(schedule.day, 16))
 
     moves = clicked(
         reception,
-        f"{records}/{moving_id}/move/confirm",
+        f"{records}/{moving.id}/move/confirm",
         {
-            **form_on(reception, f"{records}/{moving_id}/move/confirm?start={new_start}"),
+            **form_on(reception, f"{records}/{moving.id}/move/confirm?start={new_start}"),
             "start": new_start,
             "practitioner": schedule.first,
         },
     )
     cancels = clicked(
         reception,
-        f"{records}/{cancelling_id}/cancel",
-        form_on(reception, f"{records}/{cancelling_id}/cancel"),
+        f"{records}/{cancelling.id}/cancel",
+        form_on(reception, f"{records}/{cancelling.id}/cancel"),
     )
     outcomes = clicked(
         reception,
-        f"{records}/{attended_id}/outcome",
+        f"{records}/{attended.id}/outcome",
         {
-            "csrf_token": csrf_token(reception.get(f"{records}/{attended_id}", timeout=30).text),
+            "csrf_token": csrf_token(reception.get(f"{records}/{attended.id}", timeout=30).text),
             "outcome": "attended",
         },
     )
 
-    for responses, record_id in ((moves, moving_id), (cancels, cancelling_id), (outcomes, attended_id)):
+    for responses, record_id in ((moves, moving.id), (cancels, cancelling.id), (outcomes, attended.id)):
         assert answers(responses) == [(303, f"/staff/bookings/{record_id}")] * CLICKS
     assert (audit_count(app, "moved booking"), audit_count(app, "cancelled booking")) == (1, 1)
     assert audit_count(app, "recorded attended") == 1

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Booking, Enquiry, OutboxMessage, WaitlistEntry
-from tests.conftest import local_start
+from tests.support.clinic_days import local_start
 from tests.support.patients import booking_details, enquiry_form
-from tests.test_waitlist import entry_form
+from tests.support.waitlist import entry_form
 
 PATIENT = "amara.okafor@gmail.com"
 STAFF = "reception@hairline-clinic.co.uk"

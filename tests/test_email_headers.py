@@ -13,9 +13,8 @@ from sqlalchemy import select
 from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import OutboxMessage
-from tests.conftest import local_start
-from tests.test_booking import details
-from tests.test_enquiry import valid_enquiry
+from tests.support.clinic_days import local_start
+from tests.support.patients import booking_details, enquiry_form
 
 CLINIC = "hello@hairline-clinic.co.uk"
 STAFF = "reception@hairline-clinic.co.uk"
@@ -29,7 +28,7 @@ def assert_automatic(received):
 
 
 def test_an_enquiry_is_acknowledged_from_no_reply_with_replies_to_the_clinic(client, mail_sink):
-    assert client.post("/enquire", data=valid_enquiry()).status_code == 303
+    assert client.post("/enquire", data=enquiry_form()).status_code == 303
 
     [patient] = mail_sink.to("amara.okafor@gmail.com")
     assert NO_REPLY in patient.message["From"]
@@ -45,7 +44,7 @@ def test_every_booking_email_answers_the_clinic_and_every_staff_notice_the_patie
     client, schedule, mail_sink
 ):
     start = local_start(schedule.day, 10)
-    assert client.post("/book/details", data=details(schedule, start)).status_code == 303
+    assert client.post("/book/details", data=booking_details(schedule.in_clinic, start)).status_code == 303
     [confirmation] = mail_sink.to("priya.shah@gmail.com")
     [manage] = [link for link in LINKS.findall(confirmation.text) if not link.endswith(".ics")]
     later = format_start(local_start(schedule.day, 11))
@@ -71,7 +70,7 @@ def front_desk_reply_to(app_settings):
 
 
 def test_the_reply_to_address_is_a_setting(front_desk_reply_to, app, client, mail_sink):
-    client.post("/enquire", data=valid_enquiry())
+    client.post("/enquire", data=enquiry_form())
 
     [patient] = mail_sink.to("amara.okafor@gmail.com")
     assert patient.message["Reply-To"] == "Hairline front desk <frontdesk@hairline-clinic.co.uk>"
@@ -89,7 +88,7 @@ def test_a_hanging_mail_server_times_out_without_touching_other_threads_sockets(
 
     def submit():
         began = time.monotonic()
-        outcome["status"] = client.post("/enquire", data=valid_enquiry()).status_code
+        outcome["status"] = client.post("/enquire", data=enquiry_form()).status_code
         outcome["seconds"] = time.monotonic() - began
 
     sender = threading.Thread(target=submit)

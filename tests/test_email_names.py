@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from clinic.web.templating import PATIENT_NAME_MAX, patient_name
-from tests.conftest import local_start
+from tests.support.clinic_days import local_start
 from tests.support.patients import booking_details, enquiry_form
-from tests.test_waitlist import entry_form
+from tests.support.waitlist import entry_form
 
 PATIENT = "amara.okafor@gmail.com"
 STAFF = "reception@hairline-clinic.co.uk"

@@ -11,25 +11,14 @@ from sqlalchemy import func, select
 from clinic.booking.tokens import MANAGE_SALT, manage_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, OutboxMessage, Practitioner
+from clinic.models import Booking, ConsultationType, OutboxMessage
 from clinic.models.types import utcnow
-from tests.conftest import local_start
-from tests.factories import BookingFactory
+from tests.support.bookings import move_to, place
+from tests.support.clinic_days import local_start
+from tests.support.server import csrf_token
 
 PATIENT = "jordan.ellis@gmail.com"
 STAFF = "reception@hairline-clinic.co.uk"
-
-
-def place(app, type_id, practitioner_id, start, **fields):
-    """A live booking placed directly; returns (id, manage token)."""
-    with app.app_context():
-        booking = BookingFactory(
-            type=db.session.get(ConsultationType, type_id),
-            practitioner=db.session.get(Practitioner, practitioner_id),
-            starts_at=start,
-            **fields,
-        )
-        return booking.id, manage_token(booking)
 
 
 def state(app, booking_id):
@@ -66,14 +55,8 @@ def long_date(day):
 @pytest.fixture
 def booked(app, schedule):
     """Jordan's in-clinic consultation with the first practitioner at 10am on schedule.day."""
-    booking_id, token = place(app, schedule.in_clinic, schedule.first, local_start(schedule.day, 10))
-    return booking_id, token
-
-
-def move_to(client, token, start, practitioner):
-    return client.post(
-        f"/booking/{token}/move/confirm", data={"start": format_start(start), "practitioner": practitioner}
-    )
+    booking = place(app, local_start(schedule.day, 10), schedule.in_clinic, schedule.first)
+    return booking.id, booking.token
 
 
 # Opening links changes nothing (people re-open them; mail scanners follow them)
@@ -206,11 +189,11 @@ def test_no_link_opens_a_cancelled_booking(app, client, booked, mail_sink):
 
 
 def test_a_booking_placed_as_cancelled_has_no_working_link(app, client, schedule):
-    _, token = place(
-        app, schedule.in_clinic, schedule.first, local_start(schedule.day, 10), status="cancelled"
+    booking = place(
+        app, local_start(schedule.day, 10), schedule.in_clinic, schedule.first, status="cancelled"
     )
 
-    assert client.get(f"/booking/{token}").status_code == 404
+    assert client.get(f"/booking/{booking.token}").status_code == 404
 
 
 def test_after_a_move_only_the_new_link_works(app, client, schedule, booked, mail_sink):
@@ -231,13 +214,13 @@ def test_after_a_move_only_the_new_link_works(app, client, schedule, booked, mai
 
 
 def test_the_link_stops_working_once_the_appointment_has_passed(app, client, schedule):
-    _, token = place(app, schedule.in_clinic, schedule.first, hours_from_now(-24))
+    booking = place(app, hours_from_now(-24), schedule.in_clinic, schedule.first)
 
-    response = client.get(f"/booking/{token}")
+    response = client.get(f"/booking/{booking.token}")
 
     assert response.status_code == 404
     assert "has passed" in response.get_data(as_text=True)
-    assert client.post(f"/booking/{token}/cancel").status_code == 404
+    assert client.post(f"/booking/{booking.token}/cancel").status_code == 404
 
 
 # Cancelling
@@ -273,21 +256,21 @@ def test_cancelling_frees_the_slot_and_emails_patient_and_staff(app, client, sch
 
 @pytest.mark.parametrize("hours_ahead, allowed", [(3, False), (23, False), (25, True), (72, True)])
 def test_cancelling_online_needs_24_hours_notice(app, client, schedule, mail_sink, hours_ahead, allowed):
-    booking_id, token = place(app, schedule.in_clinic, schedule.first, hours_from_now(hours_ahead))
+    booking = place(app, hours_from_now(hours_ahead), schedule.in_clinic, schedule.first)
 
-    response = client.post(f"/booking/{token}/cancel")
+    response = client.post(f"/booking/{booking.token}/cancel")
 
     if allowed:
         assert response.status_code == 303
-        assert state(app, booking_id)["status"] == "cancelled"
+        assert state(app, booking.id)["status"] == "cancelled"
     else:
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert "24 hours" in page and "call" in page and "020 7946 0321" in page
         assert "Yes, cancel this booking" not in page
-        assert state(app, booking_id)["status"] == "booked"
+        assert state(app, booking.id)["status"] == "booked"
         assert mail_sink.messages == []
-        assert client.get(f"/booking/{token}").status_code == 200
+        assert client.get(f"/booking/{booking.token}").status_code == 200
 
 
 # Moving
@@ -325,7 +308,7 @@ def test_moving_to_a_free_time_updates_the_booking_and_the_calendar_entry(
 def test_moving_onto_a_taken_time_changes_nothing(app, client, schedule, booked, mail_sink):
     booking_id, token = booked
     taken = local_start(schedule.day, 15)
-    place(app, schedule.in_clinic, schedule.first, taken, email="amara.okafor@gmail.com")
+    place(app, taken, schedule.in_clinic, schedule.first, email="amara.okafor@gmail.com")
     before = state(app, booking_id)
 
     response = move_to(client, token, taken, schedule.first)
@@ -345,7 +328,7 @@ def test_moving_onto_a_time_taken_for_one_practitioner_goes_to_the_other_when_an
 ):
     booking_id, token = booked
     taken = local_start(schedule.day, 15)
-    place(app, schedule.in_clinic, schedule.first, taken, email="amara.okafor@gmail.com")
+    place(app, taken, schedule.in_clinic, schedule.first, email="amara.okafor@gmail.com")
 
     response = move_to(client, token, taken, "any")
 
@@ -385,17 +368,17 @@ def test_the_move_page_offers_the_bookings_own_time_and_overlapping_times(app, c
 def test_moving_online_needs_the_same_notice_as_cancelling(app, client, schedule, mail_sink, hours_ahead):
     """The emails promise 'move or cancel online up to 24 hours before'; later, patients call."""
     start = hours_from_now(hours_ahead)
-    booking_id, token = place(app, schedule.in_clinic, schedule.first, start)
+    booking = place(app, start, schedule.in_clinic, schedule.first)
     slots = client.get(
         f"/book/slots?type={schedule.in_clinic}&practitioner={schedule.first}&date={schedule.day.isoformat()}"
     ).get_json()["slots"]
     new_start = slots[0]["start"]
 
     response = client.post(
-        f"/booking/{token}/move/confirm", data={"start": new_start, "practitioner": schedule.first}
+        f"/booking/{booking.token}/move/confirm", data={"start": new_start, "practitioner": schedule.first}
     )
 
-    assert state(app, booking_id)["starts_at"] == start
+    assert state(app, booking.id)["starts_at"] == start
     assert mail_sink.messages == []
     assert response.status_code in (302, 303)
     assert "call" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -410,12 +393,12 @@ def test_moving_online_needs_the_same_notice_as_cancelling(app, client, schedule
 )
 def test_calendar_download_describes_the_appointment(app, client, schedule, type_name, place_words):
     start = local_start(schedule.day, 11, 30)
-    booking_id, token = place(app, getattr(schedule, type_name), schedule.second, start)
-    booking = state(app, booking_id)
+    placed = place(app, start, getattr(schedule, type_name), schedule.second)
+    booking = state(app, placed.id)
     with app.app_context():
         duration = db.session.get(ConsultationType, getattr(schedule, type_name)).duration_minutes
 
-    response = client.get(f"/booking/{token}.ics")
+    response = client.get(f"/booking/{placed.token}.ics")
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -428,15 +411,11 @@ def test_calendar_download_describes_the_appointment(app, client, schedule, type
     for word in place_words:
         assert word in str(event["location"])
     assert booking["reference"] in str(event["description"])
-    assert f"http://clinic.example.com/booking/{token}" in str(event["description"])
+    assert f"http://clinic.example.com/booking/{placed.token}" in str(event["description"])
     assert str(event["status"]) == "CONFIRMED"
 
 
 # CSRF, on as in production
-
-
-def csrf_token(page):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 @pytest.mark.parametrize("action", ["cancel", "move/confirm"])
@@ -479,10 +458,10 @@ def test_move_with_the_forms_csrf_token_works(app, csrf_app, schedule, booked):
 
 
 def test_inside_the_notice_period_the_page_offers_a_phone_call_not_buttons(app, client, schedule):
-    _, token = place(app, schedule.in_clinic, schedule.first, utcnow() + timedelta(hours=5))
+    booking = place(app, utcnow() + timedelta(hours=5), schedule.in_clinic, schedule.first)
 
-    page = client.get(f"/booking/{token}").get_data(as_text=True)
-    cancel_page = client.get(f"/booking/{token}/cancel").get_data(as_text=True)
+    page = client.get(f"/booking/{booking.token}").get_data(as_text=True)
+    cancel_page = client.get(f"/booking/{booking.token}/cancel").get_data(as_text=True)
 
     assert "Move to another time" not in page and "Please call us" in page
     assert "Yes, cancel this booking" not in cancel_page and "Please call us" in cancel_page

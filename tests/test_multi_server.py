@@ -21,7 +21,7 @@ from sqlalchemy import func, select, text
 from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import AuditEntry, Booking, OutboxMessage
-from tests.conftest import local_start
+from tests.support.clinic_days import local_start
 from tests.support.databases import PostgresDatabases
 from tests.support.server import AppServer, csrf_token, filled_booking_form
 from tests.support.smtp_sink import free_port

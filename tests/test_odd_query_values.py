@@ -5,9 +5,9 @@ import re
 import pytest
 
 from clinic import audit
-from clinic.admin.audit_view import PER_PAGE
 from clinic.extensions import db
-from tests.conftest import STAFF_PASSWORD
+from clinic.staff.admin.audit_search import PER_PAGE
+from tests.support.staff import STAFF_PASSWORD
 
 
 @pytest.mark.parametrize(

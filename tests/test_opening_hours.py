@@ -10,7 +10,7 @@ import pytest
 
 from clinic.clinic_time import parse_start, wall_clock
 from clinic.scheduling.opening_hours import describe_week
-from tests.test_enquiry import valid_enquiry
+from tests.support.patients import enquiry_form
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -147,7 +147,7 @@ def test_no_bank_holiday_row_when_the_clinic_keeps_none(without_bank_holidays, c
 
 
 def test_the_enquiry_acknowledgement_lists_the_same_hours(client, schedule, mail_sink):
-    assert client.post("/enquire", data=valid_enquiry()).status_code == 303
+    assert client.post("/enquire", data=enquiry_form()).status_code == 303
 
     [acknowledgement] = mail_sink.to("amara.okafor@gmail.com")
     rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td></tr>", acknowledgement.html)

@@ -8,8 +8,8 @@ from clinic.booking.tokens import manage_token, offer_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import ConsultationType, Practitioner
-from tests.conftest import local_start
 from tests.factories import BookingFactory, EnquiryFactory, WaitlistEntryFactory
+from tests.support.clinic_days import local_start
 from tests.support.patients import booking_details
 from tests.support.server import hidden_fields
 

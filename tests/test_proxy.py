@@ -16,9 +16,9 @@ from flask import request, url_for
 from clinic import create_app
 from clinic.extensions import db, limiter
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
+from tests.support.production import STRONG_KEY
 from tests.support.server import REPO
 from tests.support.smtp_sink import free_port
-from tests.test_deploy_check import STRONG_KEY
 
 PROXY = "127.0.0.1"
 CLIENT = "203.0.113.9"

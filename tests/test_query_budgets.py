@@ -17,8 +17,8 @@ from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsentRecord
 from clinic.models.booking import CANCELLED
-from tests.conftest import local_start
 from tests.support import bulk as data
+from tests.support.clinic_days import local_start
 from tests.support.queries import counted_queries
 
 SIZES = (10, 1000)

@@ -2,36 +2,16 @@
 outage that leaves the forms working."""
 
 import logging
-import uuid
 
 import pytest
 import redis
 
 from clinic import create_app
 from clinic.extensions import db
-from config import Config, TestingConfig
+from config import TestingConfig
+from tests.support.patients import enquiry_form
+from tests.support.rate_limits import REDIS_URL, redis_is_up, storage_settings
 from tests.support.smtp_sink import free_port
-from tests.test_enquiry import valid_enquiry
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def redis_is_up():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        return False
-
-
-def storage_settings(url):
-    # A prefix of its own keeps the test's counters apart from anything else in
-    # that Redis, and limiter.reset() (the app fixture's teardown) deletes only them.
-    prefix = f"clinic-test-{uuid.uuid4().hex[:8]}"
-    return {
-        "RATELIMIT_STORAGE_URI": url,
-        "RATELIMIT_STORAGE_OPTIONS": {**Config.RATELIMIT_STORAGE_OPTIONS, "key_prefix": prefix},
-        "ENQUIRY_RATE_LIMIT": "1 per minute",
-    }
 
 
 @pytest.fixture
@@ -45,12 +25,12 @@ def redis_settings(app_settings):
 def test_counts_kept_in_redis_are_shared_by_every_worker(redis_settings, app, client):
     prefix = redis_settings["RATELIMIT_STORAGE_OPTIONS"]["key_prefix"]
 
-    assert client.post("/enquire", data=valid_enquiry()).status_code == 303
+    assert client.post("/enquire", data=enquiry_form()).status_code == 303
 
     assert redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*"), "the hit was counted in Redis"
     # Another worker: a new app, with none of this one's memory, sees the same count.
     other_worker = create_app(TestingConfig, redis_settings)
-    assert other_worker.test_client().post("/enquire", data=valid_enquiry()).status_code == 429
+    assert other_worker.test_client().post("/enquire", data=enquiry_form()).status_code == 429
     with other_worker.app_context():
         db.engine.dispose()
 
@@ -70,8 +50,8 @@ def redis_down_app(app_settings):
 def test_with_redis_down_the_form_works_and_limits_hold_in_memory(redis_down_app, caplog):
     client = redis_down_app.test_client()
 
-    assert client.post("/enquire", data=valid_enquiry()).status_code == 303
-    assert client.post("/enquire", data=valid_enquiry()).status_code == 429
+    assert client.post("/enquire", data=enquiry_form()).status_code == 303
+    assert client.post("/enquire", data=enquiry_form()).status_code == 429
 
     assert any(
         record.levelno == logging.WARNING and "falling back to in-memory storage" in record.getMessage()

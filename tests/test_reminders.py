@@ -6,12 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clinic.booking.tokens import manage_token
 from clinic.clinic_time import format_start, parse_start
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, Practitioner
+from clinic.models import Booking
 from clinic.models.types import utcnow
-from tests.factories import BookingFactory
+from tests.support.bookings import place
 
 LONDON = ZoneInfo("Europe/London")
 PATIENT = "jordan.ellis@gmail.com"
@@ -30,17 +29,6 @@ def spoken(moment):
     return f"{local:%A} {local.day} {local:%B %Y} at {clock}"
 
 
-def place(app, type_id, practitioner_id, start, **fields):
-    with app.app_context():
-        booking = BookingFactory(
-            type=db.session.get(ConsultationType, type_id),
-            practitioner=db.session.get(Practitioner, practitioner_id),
-            starts_at=start,
-            **fields,
-        )
-        return booking.id, manage_token(booking)
-
-
 def send_reminders(runner):
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output
@@ -53,10 +41,10 @@ def reminders(mail_sink):
 
 def test_only_live_bookings_starting_in_24_to_48_hours_are_reminded(app, runner, schedule, mail_sink):
     start = half_past(30)
-    place(app, schedule.in_clinic, schedule.first, start)
-    place(app, schedule.in_clinic, schedule.first, half_past(10), email="amara.okafor@gmail.com")
-    place(app, schedule.in_clinic, schedule.first, half_past(50), email="tom.hughes@gmail.com")
-    place(app, schedule.in_clinic, schedule.second, start, email="li.wei@gmail.com", status="cancelled")
+    place(app, start, schedule.in_clinic, schedule.first)
+    place(app, half_past(10), schedule.in_clinic, schedule.first, email="amara.okafor@gmail.com")
+    place(app, half_past(50), schedule.in_clinic, schedule.first, email="tom.hughes@gmail.com")
+    place(app, start, schedule.in_clinic, schedule.second, email="li.wei@gmail.com", status="cancelled")
 
     output = send_reminders(runner)
 
@@ -71,8 +59,8 @@ def test_only_live_bookings_starting_in_24_to_48_hours_are_reminded(app, runner,
 
 
 def test_running_again_sends_nothing_more(app, runner, schedule, mail_sink):
-    place(app, schedule.in_clinic, schedule.first, half_past(30))
-    place(app, schedule.in_clinic, schedule.second, half_past(40), email="amara.okafor@gmail.com")
+    place(app, half_past(30), schedule.in_clinic, schedule.first)
+    place(app, half_past(40), schedule.in_clinic, schedule.second, email="amara.okafor@gmail.com")
     send_reminders(runner)
     assert len(mail_sink.messages) == 2
 
@@ -87,7 +75,7 @@ def test_running_again_sends_nothing_more(app, runner, schedule, mail_sink):
     [(-2, False), (12, False), (23, False), (25, True), (36, True), (47, True), (49, False), (72, False)],
 )
 def test_the_reminder_window(app, runner, schedule, mail_sink, hours_ahead, reminded):
-    place(app, schedule.in_clinic, schedule.first, half_past(hours_ahead))
+    place(app, half_past(hours_ahead), schedule.in_clinic, schedule.first)
 
     send_reminders(runner)
 
@@ -95,13 +83,13 @@ def test_the_reminder_window(app, runner, schedule, mail_sink, hours_ahead, remi
 
 
 def test_the_link_in_a_reminder_opens_the_booking(app, runner, client, schedule, mail_sink):
-    booking_id, token = place(app, schedule.in_clinic, schedule.first, half_past(30))
+    booking = place(app, half_past(30), schedule.in_clinic, schedule.first)
 
     send_reminders(runner)
 
     [reminder] = mail_sink.messages
-    assert f"http://clinic.example.com/booking/{token}" in reminder.text
-    assert client.get(f"/booking/{token}").status_code == 200
+    assert f"http://clinic.example.com/booking/{booking.token}" in reminder.text
+    assert client.get(f"/booking/{booking.token}").status_code == 200
 
 
 def free_slot_from(client, where, hours_ahead):
@@ -138,22 +126,22 @@ def test_a_moved_booking_is_reminded_for_its_new_time(
     app, runner, client, around_the_clock, mail_sink, moved_to_hours, hours_since_move, reminded_again
 ):
     first_start = half_past(30)
-    booking_id, token = place(app, around_the_clock.type, around_the_clock.practitioner, first_start)
+    placed = place(app, first_start, around_the_clock.type, around_the_clock.practitioner)
     send_reminders(runner)
     assert [spoken(first_start) in message.text for message in reminders(mail_sink)] == [True]
     slot = free_slot_from(client, around_the_clock, moved_to_hours)
     new_start = parse_start(slot["start"])
 
     moved = client.post(
-        f"/booking/{token}/move/confirm",
+        f"/booking/{placed.token}/move/confirm",
         data={"start": format_start(new_start), "practitioner": around_the_clock.practitioner},
     )
-    confirmed_hours_ago(app, booking_id, hours_since_move)
+    confirmed_hours_ago(app, placed.id, hours_since_move)
     output = send_reminders(runner)
 
     assert moved.status_code == 303
     with app.app_context():
-        booking = db.session.get(Booking, booking_id)
+        booking = db.session.get(Booking, placed.id)
         assert booking.starts_at == new_start
         assert (booking.reminder_queued_at is not None) == reminded_again
     if reminded_again:

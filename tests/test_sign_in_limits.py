@@ -11,8 +11,8 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
 from clinic.models.types import utcnow
-from clinic.staff.lockout import LOCKED
-from tests.conftest import STAFF_PASSWORD
+from clinic.staff.auth.lockout import LOCKED
+from tests.support.staff import STAFF_PASSWORD
 
 WRONG = "not the password at all"
 LIMIT = 10

@@ -7,9 +7,9 @@ from sqlalchemy import insert
 
 from clinic.extensions import db
 from clinic.models import Closure
-from tests.conftest import local_start
+from tests.support.clinic_days import local_start
+from tests.support.patients import booking_details
 from tests.support.queries import counted_queries
-from tests.test_booking import details
 
 
 def slots_url(schedule):
@@ -35,7 +35,8 @@ def test_a_booking_made_in_this_worker_shows_at_once(client, schedule):
     assert "10am" in times(client, schedule)
 
     response = client.post(
-        "/book/details", data=details(schedule, local_start(schedule.day, 10), practitioner=schedule.first)
+        "/book/details",
+        data=booking_details(schedule.in_clinic, local_start(schedule.day, 10), practitioner=schedule.first),
     )
 
     assert response.status_code == 303

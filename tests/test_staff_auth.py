@@ -5,11 +5,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from clinic import passwords
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
-from clinic.staff import accounts
-from tests.conftest import STAFF_PASSWORD, sign_in
+from clinic.staff.auth import passwords
+from clinic.staff.auth import service as accounts
+from tests.support.staff import STAFF_PASSWORD, enable_two_factor, sign_in
 
 FAILED = "That email, password or code is not right"
 
@@ -150,15 +150,6 @@ def test_an_active_session_is_kept_alive_by_use(as_role):
     assert client.get("/staff/account/two-factor").status_code == 200
     with client.session_transaction() as session:
         assert time.time() - session["staff_seen_at"] < 60
-
-
-def enable_two_factor(client):
-    client.get("/staff/account/two-factor")
-    with client.session_transaction() as session:
-        secret = session["pending_totp_secret"]
-    response = client.post("/staff/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
-    assert response.status_code == 303
-    return secret
 
 
 def test_admins_can_turn_on_two_factor_and_then_need_a_code(app, as_role, staff):

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, ConsultationType, Photo, Practitioner
-from clinic.staff import day_list
-from tests.conftest import local_start
+from clinic.staff.day import queries as day_list
 from tests.factories import BookingFactory, EnquiryFactory
+from tests.support.clinic_days import local_start
 from tests.support.queries import counted_queries
 
 

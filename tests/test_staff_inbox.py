@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import AuditEntry, ConsultationType, Practitioner
-from clinic.staff.inbox_query import CSV_HEADER
-from tests.conftest import local_start
+from clinic.staff.inbox.queries import CSV_HEADER
 from tests.factories import BookingFactory, EnquiryFactory
+from tests.support.clinic_days import local_start
 
 ROW_LINK = re.compile(r'<th scope="row">\s*<a href="([^"]+)">([^<]+)</a>')
 

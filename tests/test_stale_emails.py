@@ -5,13 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from clinic import create_app
 from clinic.booking.tokens import leave_token, manage_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, OutboxMessage, WaitlistEntry
 from clinic.models.types import utcnow
-from config import TestingConfig
+from tests.support.outbox import mail_server_back
 from tests.support.patients import booking_details, waitlist_form
 
 PATIENT = "priya.shah@gmail.com"
@@ -50,18 +49,6 @@ def outbox(app):
             (message.kind, message.status, message.withdrawn_reason)
             for message in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
         ]
-
-
-def mail_server_back(app_settings, mail_sink):
-    """The mail server is back: a sender (as `flask outbox send` from cron) sends what is due."""
-    app_settings["MAIL_PORT"] = mail_sink.port
-    later = create_app(TestingConfig, app_settings)
-    with later.app_context():
-        db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
-        db.session.commit()
-    result = later.test_cli_runner().invoke(args=["outbox", "send"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def subjects_to(mail_sink, address):

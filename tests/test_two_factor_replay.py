@@ -13,9 +13,8 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
 from clinic.web.ratelimits import TWO_FACTOR_SCOPE
-from tests.conftest import STAFF_PASSWORD, sign_in
-from tests.test_rate_limit_storage import REDIS_URL, redis_is_up, storage_settings
-from tests.test_staff_auth import enable_two_factor
+from tests.support.rate_limits import REDIS_URL, redis_is_up, storage_settings
+from tests.support.staff import STAFF_PASSWORD, enable_two_factor, sign_in
 
 STEP = 30
 

@@ -12,20 +12,12 @@ from clinic.booking.tokens import LEAVE_SALT
 from clinic.extensions import db
 from clinic.models import OutboxMessage
 from config import TestingConfig
-from tests.conftest import local_start
+from tests.support.bookings import cancel, place
+from tests.support.clinic_days import local_start
+from tests.support.outbox import make_due
+from tests.support.server import csrf_token
 from tests.support.smtp_sink import free_port
-from tests.test_outbox import make_due
-from tests.test_waitlist import (
-    OFFER_SUBJECT,
-    cancel,
-    claim_link,
-    csrf_token,
-    entry_by_email,
-    entry_form,
-    join,
-    offers,
-    place,
-)
+from tests.support.waitlist import OFFER_SUBJECT, claim_link, entry_by_email, entry_form, join, offers
 
 PRIYA = "priya.shah@gmail.com"
 LEAVE_LINK = re.compile(r"http://clinic\.example\.com(/waitlist/leave/[^\s\"<>]+)")
@@ -40,7 +32,7 @@ def slot(schedule):
 @pytest.fixture
 def jordan(app, schedule, slot):
     """The manage token of Jordan's booking, which holds the slot Priya waits for."""
-    return place(app, schedule, slot)
+    return place(app, slot, schedule.in_clinic, schedule.first).token
 
 
 @pytest.fixture
@@ -140,7 +132,7 @@ def test_a_mail_providers_one_click_post_takes_the_patient_off(app, csrf_app, le
 def test_after_leaving_no_offer_is_made_and_an_old_offer_no_longer_works(
     app, client, schedule, jordan, leave_link, mail_sink
 ):
-    second = place(app, schedule, local_start(schedule.day, 11))
+    second = place(app, local_start(schedule.day, 11), schedule.in_clinic, schedule.first).token
     cancel(client, jordan)
     [offer] = offers(mail_sink, PRIYA)
     assert client.get(claim_link(offer)).status_code == 200

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import book_online, send_enquiry, sign_in
-from tests.conftest import STAFF_PASSWORD
+from tests.support.staff import STAFF_PASSWORD
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

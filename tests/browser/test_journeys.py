@@ -14,7 +14,7 @@ from tests.browser.conftest import (
     send_enquiry,
     sign_in,
 )
-from tests.conftest import STAFF_PASSWORD
+from tests.support.staff import STAFF_PASSWORD
 
 BOOKER = ("Pat Booker", "pat.booker@example.com")
 ENQUIRER = ("Eve Enquirer", "eve.enquirer@example.com")

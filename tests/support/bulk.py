@@ -24,7 +24,7 @@ from clinic.models import (
     WorkingHours,
 )
 from clinic.models.booking import BOOKED
-from tests.conftest import local_start
+from tests.support.clinic_days import local_start
 
 NOW = datetime.now(UTC)
 BOOKING_GAP = timedelta(minutes=40)  # a 30-minute consultation and the 10-minute buffer
