@@ -18,7 +18,8 @@ from sqlalchemy import event, func, select
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Practitioner
 from clinic.scheduling.queries import clinic_zone, find_slots, local_day_bounds
-from clinic.staff import day_list, inbox_query
+from clinic.staff.day import queries as day_list
+from clinic.staff.inbox import queries as inbox_query
 
 # Added by migration 5d2a9c41e7b3 for these queries; dropped for the "without" column.
 BENCHMARK_INDEXES = (

@@ -9,7 +9,7 @@ from clinic.extensions import db
 from clinic.models import ConsultationType, MediaItem, Practitioner, StaffUser, Testimonial, WorkingHours
 from clinic.models.scheduling import IN_CLINIC, VIDEO
 from clinic.models.staff import Role
-from clinic.staff import accounts
+from clinic.staff.auth import service as accounts
 
 CONSULTATION_TYPES = [
     dict(

@@ -1,1 +1,1 @@
-"""The staff area: sign-in, reception's inbox, the day list; the admin pages are in clinic.admin."""
+"""The staff area: one parent blueprint with its sign-in and role guard, and a subpackage per concern."""

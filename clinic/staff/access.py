@@ -9,7 +9,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
-from clinic.staff import sessions
+from clinic.staff.auth import sessions
 
 PUBLIC_ENDPOINTS = {"staff.login"}
 EVERYONE = (RECEPTION, PRACTITIONER, ADMIN)

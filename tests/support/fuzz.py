@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import OutboxMessage
-from clinic.staff.inbox_query import CSV_HEADER
+from clinic.staff.inbox.queries import CSV_HEADER
 from tests.support.spreadsheets import cells_a_spreadsheet_would_run
 
 # 40 keeps tests/test_fuzz_forms.py near a minute on SQLite; FUZZ_EXAMPLES=500 makes a deeper run.

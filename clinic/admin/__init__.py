@@ -1,1 +1,0 @@
-"""The clinic admin's pages under /staff/admin."""
