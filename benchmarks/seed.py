@@ -18,8 +18,8 @@ import psycopg
 from faker import Faker
 from PIL import Image
 
-from clinic import photos
 from clinic.forms import choices
+from clinic.models.booking import PhotoView
 from clinic.models.references import ALPHABET, LENGTH
 
 ZONE = ZoneInfo("Europe/London")
@@ -426,7 +426,7 @@ def _photos(conn, enquiries, bookings, folder, now, rng):
     data = buffer.getvalue()
     recent_enquiries = [e for e in enquiries if now.replace(tzinfo=None) - e.created_at < timedelta(days=120)]
     nearby = [b for b in bookings if abs(b[1] - now) < timedelta(days=60)]
-    labels = [value for value, _ in photos.LABELS]
+    labels = [view.value for view in PhotoView]
     written = 0
     columns = (
         "booking_id, enquiry_id, label, stored_name, content_type, width, height, size_bytes, created_at"

@@ -11,7 +11,7 @@ import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 from werkzeug.datastructures import FileStorage
 
-from clinic import photos
+from clinic.models.booking import PhotoView
 from clinic.photos import images
 from clinic.photos.images import PhotoRejected, process_upload
 from clinic.photos.storage import delete, path_for, store
@@ -444,4 +444,4 @@ def test_delete_removes_the_file_and_can_be_repeated(photo, tmp_path):
 
 
 def test_labels_name_the_three_views():
-    assert [value for value, _label in photos.LABELS] == ["front", "top", "crown"]
+    assert list(PhotoView) == ["front", "top", "crown"]

@@ -1,5 +1,6 @@
 """Emails the clinic sends, one function per intent, all through the outbox."""
 
+from clinic.models.outbox import EmailKind
 from clinic.outbox.service import email_patient, email_staff
 from clinic.web.urls import site_url
 
@@ -10,18 +11,18 @@ def notify_staff_of_enquiry(enquiry):
     # Staff mail carries no message text or health details: inboxes get
     # forwarded and synced to phones; the staff area is where those belong.
     return email_staff(
-        "enquiry_staff",
+        EmailKind.ENQUIRY_STAFF,
         f"New enquiry {enquiry.reference}",
         "enquiry_staff",
         patient_email=enquiry.email,
         enquiry=enquiry,
-        detail_url=site_url("records.enquiry", enquiry_id=enquiry.id),
+        detail_url=site_url("staff.records.enquiry.show", enquiry_id=enquiry.id),
     )
 
 
 def acknowledge_enquiry(enquiry):
     return email_patient(
-        "enquiry_ack",
+        EmailKind.ENQUIRY_ACK,
         enquiry.email,
         f"We have your enquiry ({enquiry.reference})",
         "enquiry_ack",

@@ -35,8 +35,8 @@ class EmailKind(LabelledEnum):
     WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
 
 
-# Transitional names for the outbox package being moved; they go once it uses OutboxStatus.
-QUEUED, SENT, FAILED, WITHDRAWN, HELD = OutboxStatus
+# Transitional names for the staff modules being moved; they go once those use OutboxStatus.
+FAILED, HELD = OutboxStatus.FAILED, OutboxStatus.HELD
 
 
 class OutboxMessage(db.Model):
@@ -59,7 +59,7 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
 
-    status: Mapped[str] = mapped_column(String(10), default=QUEUED)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)

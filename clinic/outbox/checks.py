@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Enquiry, OutboxMessage, WaitlistEntry
-from clinic.models.booking import BOOKED, LEFT, WAITING
-from clinic.models.outbox import QUEUED, WITHDRAWN
+from clinic.models.booking import BookingStatus, WaitlistStatus
+from clinic.models.outbox import OutboxStatus
 from clinic.models.types import utcnow
 from clinic.scheduling.queries import free_practitioners_at
 
@@ -31,12 +31,12 @@ ABOUT_THE_BOOKING_NOW = frozenset(
 
 def withdraw_if_stale(message):
     """Withdraw a queued message that no longer holds, with the reason; True if it was."""
-    if message.status != QUEUED:
+    if message.status != OutboxStatus.QUEUED:
         return False
     reason = stale_reason(message)
     if reason is None:
         return False
-    message.status = WITHDRAWN
+    message.status = OutboxStatus.WITHDRAWN
     message.withdrawn_reason = reason
     message.locked_until = None
     log.info("outbox message %s (%s) withdrawn: %s", message.id, message.kind, reason)
@@ -47,7 +47,9 @@ def withdraw_stale_about(booking):
     """After a change to `booking`: withdraw its queued emails that it made untrue, at once,
     so the record shows them as withdrawn rather than waiting for the next send."""
     about = OutboxMessage.booking_id == booking.id
-    for message in db.session.scalars(select(OutboxMessage).where(about, OutboxMessage.status == QUEUED)):
+    for message in db.session.scalars(
+        select(OutboxMessage).where(about, OutboxMessage.status == OutboxStatus.QUEUED)
+    ):
         withdraw_if_stale(message)
 
 
@@ -68,7 +70,7 @@ def _booking_reason(message):
     booking = db.session.get(Booking, message.booking_id) if message.booking_id else None
     if booking is None:
         return "the booking no longer exists"
-    if booking.status != BOOKED:
+    if booking.status != BookingStatus.BOOKED:
         return f"the booking was {booking.status.replace('_', ' ')}"
     if message.booking_sequence is not None and booking.calendar_sequence != message.booking_sequence:
         return "the booking changed after this email was written"
@@ -81,14 +83,14 @@ def _entry(message):
 
 def _joined_reason(message):
     entry = _entry(message)
-    if entry is None or entry.status == LEFT:
+    if entry is None or entry.status == WaitlistStatus.LEFT:
         return "the patient has left the waiting list"
     return None
 
 
 def _offer_reason(message):
     entry = _entry(message)
-    if entry is None or entry.status != WAITING:
+    if entry is None or entry.status != WaitlistStatus.WAITING:
         return "the patient is no longer on the waiting list"
     expires = message.created_at + timedelta(hours=current_app.config["WAITLIST_OFFER_HOURS"])
     if expires <= utcnow() or message.offer_start <= utcnow():

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.extensions import db
 from clinic.models import OutboxMessage
-from clinic.models.outbox import FAILED, QUEUED, SENT
+from clinic.models.outbox import OutboxStatus
 from clinic.models.types import utcnow
 from clinic.outbox.checks import withdraw_if_stale
 from clinic.web import database_outage
@@ -38,7 +38,7 @@ def claim(limit=50, ids=None):
     """Lease up to `limit` due messages to this sender and return them."""
     now = utcnow()
     due = select(OutboxMessage.id).where(
-        OutboxMessage.status == QUEUED,
+        OutboxMessage.status == OutboxStatus.QUEUED,
         OutboxMessage.next_attempt_at <= now,
         or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
     )
@@ -55,7 +55,7 @@ def claim(limit=50, ids=None):
         update(OutboxMessage)
         .where(
             OutboxMessage.id.in_(select(due.c.id)),
-            OutboxMessage.status == QUEUED,
+            OutboxMessage.status == OutboxStatus.QUEUED,
             or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
         )
         .values(locked_until=lease_until)
@@ -93,7 +93,7 @@ def deliver(messages):
                 db.session.commit()
     except Exception as error:  # noqa: BLE001 - the server could not be reached at all
         for message in messages:
-            if message.status == QUEUED and message.locked_until is not None:
+            if message.status == OutboxStatus.QUEUED and message.locked_until is not None:
                 _record_failure(message, error)
                 failed += 1
         db.session.commit()
@@ -165,7 +165,7 @@ def _as_mail_message(message):
 
 
 def _record_success(message):
-    message.status = SENT
+    message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.attempts += 1
     message.locked_until = None
@@ -179,7 +179,7 @@ def _record_failure(message, error):
     # Only ids, the kind and the error's type are logged: an error's text can quote
     # recipients, and a subject can name the patient.
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        message.status = FAILED
+        message.status = OutboxStatus.FAILED
         log.error(
             "outbox message %s (%s) failed for good at attempt %s: %s",
             message.id,

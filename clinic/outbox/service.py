@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from clinic import clinic_info
 from clinic.extensions import db
 from clinic.models import OutboxMessage
-from clinic.models.outbox import HELD, QUEUED, SENT
+from clinic.models.outbox import OutboxStatus
 from clinic.models.types import utcnow
 
 # Every email the clinic sends is automatic: out-of-office and other auto-replies
@@ -38,7 +38,7 @@ def email_patient(kind, address, subject, template, *, headers=None, **context):
         **context,
     )
     if held_reason:
-        message.status, message.held_reason = HELD, held_reason
+        message.status, message.held_reason = OutboxStatus.HELD, held_reason
     return message
 
 
@@ -51,7 +51,7 @@ def _cap_reached(address):
     in_day, in_hour = db.session.execute(
         select(func.count(), func.count(case((OutboxMessage.created_at > hour_ago, 1)))).where(
             func.lower(OutboxMessage.recipients) == func.lower(address),
-            OutboxMessage.status.in_((QUEUED, SENT)),
+            OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENT)),
             OutboxMessage.created_at > day_ago,
             # Never earlier than created_at (a retry only moves it later), so this
             # changes no count; it lets the (status, next_attempt_at) index find the

@@ -4,9 +4,10 @@ from flask import current_app
 from flask_wtf.file import FileField
 from wtforms import BooleanField
 
+from clinic.models.booking import PhotoView
 from clinic.photos import images
 
-PHOTO_FIELDS = {"photo_front": "front", "photo_top": "top", "photo_crown": "crown"}
+PHOTO_FIELDS = {f"photo_{view}": view for view in PhotoView}
 
 
 class PhotoFields:
