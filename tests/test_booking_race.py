@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from clinic.booking.tokens import offer_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, Practitioner
+from clinic.models import Booking
 from tests.factories import BookingFactory, WaitlistEntryFactory
 from tests.support.bookings import place
 from tests.support.clinic_days import local_start
@@ -171,30 +171,22 @@ def test_a_waitlist_claim_racing_patients_for_an_overlapping_time_leaves_one_hol
 def test_the_database_itself_refuses_a_second_live_booking_at_the_same_start(app, schedule):
     start = local_start(schedule.day, 9)
     with app.app_context():
-        place = partial(
-            BookingFactory,
-            type=db.session.get(ConsultationType, schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, schedule.first),
-        )
-        place(starts_at=start, status="cancelled")
-        place(starts_at=start)
+        book = partial(BookingFactory, type_id=schedule.in_clinic, practitioner_id=schedule.first)
+        book(starts_at=start, status="cancelled")
+        book(starts_at=start)
         with pytest.raises(IntegrityError):
-            place(starts_at=start)
+            book(starts_at=start)
         db.session.rollback()
-        place(starts_at=start, status="cancelled")
+        book(starts_at=start, status="cancelled")
 
 
 def test_postgresql_refuses_overlapping_live_bookings(app, schedule, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("exclusion constraints are PostgreSQL's; SQLite relies on BEGIN IMMEDIATE")
     with app.app_context():
-        place = partial(
-            BookingFactory,
-            type=db.session.get(ConsultationType, schedule.in_clinic),
-            practitioner=db.session.get(Practitioner, schedule.first),
-        )
-        place(starts_at=local_start(schedule.day, 9))
+        book = partial(BookingFactory, type_id=schedule.in_clinic, practitioner_id=schedule.first)
+        book(starts_at=local_start(schedule.day, 9))
         with pytest.raises(IntegrityError, match="ex_bookings_no_overlap"):
-            place(starts_at=local_start(schedule.day, 9, 15))
+            book(starts_at=local_start(schedule.day, 9, 15))
         db.session.rollback()
-        place(starts_at=local_start(schedule.day, 9, 40))  # after 9:30 plus the 10-minute buffer
+        book(starts_at=local_start(schedule.day, 9, 40))  # after 9:30 plus the 10-minute buffer
