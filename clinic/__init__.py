@@ -7,13 +7,8 @@ from clinic.booking import slot_cache
 from clinic.cli import register_commands
 from clinic.extensions import csrf, db, limiter, login_manager, mail, migrate
 from clinic.scheduling import bank_holidays
-from clinic.staff.admin import audit_routes, privacy_routes
-from clinic.staff.admin import routes as admin_routes
-from clinic.staff.auth import routes as staff_routes
+from clinic.staff import routes as staff
 from clinic.staff.auth import sessions as staff_sessions
-from clinic.staff.day import routes as staff_day
-from clinic.staff.inbox import routes as staff_inbox
-from clinic.staff.records import routes as staff_records
 from clinic.web import database_outage, page_cache, static_assets
 from clinic.web.errors import register_errorhandlers
 from clinic.web.proxies import trust_proxy
@@ -91,7 +86,7 @@ def register_extensions(app):
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(staff_sessions.load_user)
-    login_manager.login_view = "staff.login"
+    login_manager.login_view = "staff.auth.login"
     login_manager.login_message = None
 
 
@@ -99,14 +94,5 @@ def register_blueprints(app):
     app.register_blueprint(public.bp)
     app.register_blueprint(booking.bp)
     app.register_blueprint(manage.bp)
-    staff_area = (
-        staff_routes.bp,
-        staff_inbox.bp,
-        staff_records.bp,
-        staff_day.bp,
-        admin_routes.bp,
-        audit_routes.bp,
-        privacy_routes.bp,
-    )
-    for blueprint in staff_area:
-        app.register_blueprint(blueprint)
+    # One parent for the whole staff area; its sign-in and role guard covers every child.
+    app.register_blueprint(staff.bp)

@@ -189,7 +189,7 @@ def test_a_page_past_the_end_shows_the_last_page(staff, as_role, page):
 
 
 def test_the_viewer_has_no_routes_that_change_anything(app, as_role):
-    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit.")]
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("staff.admin.audit.")]
 
     assert rules
     for rule in rules:

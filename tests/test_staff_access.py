@@ -61,3 +61,12 @@ def test_staff_pages_are_never_cached(as_role):
     response = as_role("admin").get("/staff/account/two-factor")
 
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_view_nested_under_staff_that_names_no_roles_answers_403(app, as_role):
+    # Flask runs the staff blueprint's guard for every endpoint named under it, so a page
+    # added to any child blueprint without @allow is refused, not left open.
+    app.add_url_rule("/staff/unguarded", endpoint="staff.inbox.unguarded", view_func=lambda: "open")
+
+    for role in ROLES:
+        assert as_role(role).get("/staff/unguarded").status_code == 403, role

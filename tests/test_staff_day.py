@@ -221,8 +221,10 @@ def test_each_row_shows_the_patients_details_and_links_to_the_booking(app, sched
         add_photo(enquiry_id=enquiry.id, booking_id=booking_id)
         photo_ids = db.session.scalars(select(Photo.id).order_by(Photo.id)).all()
         with app.test_request_context():
-            booking_url = url_for("records.booking", booking_id=booking_id)
-            thumbs = [url_for("records.photo", photo_id=photo_id, size="thumb") for photo_id in photo_ids]
+            booking_url = url_for("staff.records.booking.show", booking_id=booking_id)
+            thumbs = [
+                url_for("staff.records.photo.show", photo_id=photo_id, size="thumb") for photo_id in photo_ids
+            ]
 
     _, html = page(as_role("practitioner"), date=schedule.day.isoformat())
 

@@ -55,5 +55,8 @@ def test_a_number_past_the_database_range_is_not_found_on_every_route(app, as_ro
 def test_the_largest_id_still_reaches_its_view(app, as_role):
     adapter = app.url_map.bind("localhost")
 
-    assert adapter.match(f"/staff/enquiries/{MAX_ID}") == ("records.enquiry", {"enquiry_id": MAX_ID})
+    assert adapter.match(f"/staff/enquiries/{MAX_ID}") == (
+        "staff.records.enquiry.show",
+        {"enquiry_id": MAX_ID},
+    )
     assert as_role("admin").get(f"/staff/enquiries/{MAX_ID}").status_code == 404

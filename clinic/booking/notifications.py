@@ -136,7 +136,7 @@ def _to_staff(booking, change, subject, **context):
         patient_email=booking.email,
         booking=booking,
         change=change,
-        detail_url=site_url("records.booking", booking_id=booking.id),
+        detail_url=site_url("staff.records.booking.show", booking_id=booking.id),
         **context,
     )
 

@@ -1,6 +1,7 @@
 """Who may open which staff page.
 
-Every route on a staff blueprint must name the roles it allows with @allow;
+Every route in the staff area (the staff blueprint and the blueprints nested in
+it, which share its guard) must name the roles it allows with @allow;
 a route that names none answers 403 to everyone, so a new page cannot be
 left open by accident. Anonymous visitors are sent to sign in.
 """
@@ -11,7 +12,7 @@ from flask_login import current_user
 from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
 from clinic.staff.auth import sessions
 
-PUBLIC_ENDPOINTS = {"staff.login"}
+PUBLIC_ENDPOINTS = {"staff.auth.login"}
 EVERYONE = (RECEPTION, PRACTITIONER, ADMIN)
 FRONT_DESK = (RECEPTION, ADMIN)
 
@@ -33,14 +34,14 @@ def _check_access():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("staff.auth.login", next=request.full_path.rstrip("?")))
     sessions.touch()
     view = current_app.view_functions.get(request.endpoint)
     allowed = getattr(view, "allowed_roles", frozenset())
     if current_user.role not in allowed:
         abort(403)
-    if _must_set_up_two_factor() and request.endpoint not in {"staff.two_factor", "staff.logout"}:
-        return redirect(url_for("staff.two_factor"))
+    if _must_set_up_two_factor() and request.endpoint not in {"staff.auth.two_factor", "staff.auth.logout"}:
+        return redirect(url_for("staff.auth.two_factor"))
     return None
 
 

@@ -4,12 +4,11 @@ POST routes, and the database refuses to update or delete entries."""
 from flask import Blueprint, render_template, request
 
 from clinic.models.staff import ADMIN
-from clinic.staff.access import allow, guard_blueprint
+from clinic.staff.access import allow
 from clinic.staff.admin import audit_search as audit_view
 from clinic.web.query_args import form_args
 
-bp = Blueprint("audit", __name__, url_prefix="/staff/admin/audit")
-guard_blueprint(bp)
+bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.get("")

@@ -16,10 +16,9 @@ from clinic.forms.validators import NoControlCharacters, NormalisedEmail, strip_
 from clinic.models.staff import ADMIN
 from clinic.models.types import utcnow
 from clinic.privacy import erasure, subject_access
-from clinic.staff.access import allow, guard_blueprint
+from clinic.staff.access import allow
 
-bp = Blueprint("privacy", __name__, url_prefix="/staff/admin/privacy")
-guard_blueprint(bp)
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 _EMAIL_CHECKS = [
     DataRequired("Enter the person's email address."),
@@ -72,7 +71,7 @@ def export():
     if not held.record_count:
         audit.record_now("subject access export", None, "nothing held")
         flash("Nothing is held under that email address, so there is nothing to export.", "info")
-        return redirect(url_for("privacy.index"), code=303)
+        return redirect(url_for("staff.admin.privacy.index"), code=303)
     data = subject_access.export(held)
     audit.record_now(
         "subject access export", None, f"exported {held.record_count} records and {len(held.photos)} photos"
@@ -121,7 +120,7 @@ def erase():
             "ask whoever runs the server to remove them (the log names them).",
             "warning",
         )
-    return redirect(url_for("privacy.index"), code=303)
+    return redirect(url_for("staff.admin.privacy.index"), code=303)
 
 
 def _erase_page(form, status=200):

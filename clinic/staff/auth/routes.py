@@ -3,16 +3,15 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from clinic.extensions import limiter
-from clinic.models.staff import ADMIN, PRACTITIONER
-from clinic.staff.access import EVERYONE, allow, guard_blueprint
+from clinic.models.staff import ADMIN
+from clinic.staff.access import EVERYONE, allow
 from clinic.staff.auth import service as accounts
 from clinic.staff.auth import sessions
 from clinic.staff.auth.forms import ChangePasswordForm, SignInForm, SignOutForm, TwoFactorForm
 from clinic.staff.auth.safe_redirect import is_local
 from clinic.web.ratelimits import staff_sign_in_limit
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-guard_blueprint(bp)
+bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = "That email, password or code is not right, or the account is not active."
 PENDING_TOTP_KEY = "pending_totp_secret"
@@ -46,15 +45,7 @@ def logout():
         logout_user()
         sessions.end()
         flash("You have signed out.", "info")
-    return redirect(url_for("staff.login"), code=303)
-
-
-@bp.get("/")
-@allow(*EVERYONE)
-def home():
-    if current_user.role == PRACTITIONER:
-        return redirect(url_for("day.show"))
-    return redirect(url_for("inbox.index"))
+    return redirect(url_for("staff.auth.login"), code=303)
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])

@@ -5,11 +5,10 @@ from flask_login import current_user
 
 from clinic import audit, photos
 from clinic.clinic_time import parse_day
-from clinic.staff.access import EVERYONE, allow, guard_blueprint
+from clinic.staff.access import EVERYONE, allow
 from clinic.staff.day import queries as day_list
 
-bp = Blueprint("day", __name__, url_prefix="/staff")
-guard_blueprint(bp)
+bp = Blueprint("day", __name__)
 
 
 @bp.get("/day")

@@ -4,13 +4,12 @@ from flask import Blueprint, Response, redirect, render_template, request, strea
 
 from clinic import audit, clinic_time
 from clinic.models.types import utcnow
-from clinic.staff.access import FRONT_DESK, allow, guard_blueprint
+from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.inbox import queries as inbox_query
 from clinic.staff.inbox.forms import InboxFilterForm
 from clinic.web.query_args import form_args
 
-bp = Blueprint("inbox", __name__, url_prefix="/staff")
-guard_blueprint(bp)
+bp = Blueprint("inbox", __name__)
 
 
 @bp.get("/enquiries")
@@ -43,7 +42,7 @@ def export():
     form = InboxFilterForm(request.args, inbox_query.practitioners())
     if not form.validate():
         # Never export more than was asked for: show the filters' problems instead.
-        return redirect(url_for("inbox.index", **form_args(form)), code=303)
+        return redirect(url_for("staff.inbox.index", **form_args(form)), code=303)
     filters = form.filters()
     rows = inbox_query.count(filters).matching(filters)
     audit.record_now("exported inbox", None, f"exported {rows} rows")

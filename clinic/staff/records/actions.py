@@ -15,8 +15,8 @@ from clinic.staff.records.forms import NoteForm
 def back_to(record):
     # 303, so that reloading the record's page does not post the action again.
     if isinstance(record, Booking):
-        return redirect(url_for("records.booking", booking_id=record.id), code=303)
-    return redirect(url_for("records.enquiry", enquiry_id=record.id), code=303)
+        return redirect(url_for("staff.records.booking.show", booking_id=record.id), code=303)
+    return redirect(url_for("staff.records.enquiry.show", enquiry_id=record.id), code=303)
 
 
 def post_note(record, page):

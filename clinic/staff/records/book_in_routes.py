@@ -1,6 +1,6 @@
 """Booking an enquirer in: reception picks a free time, then confirms the details with them by phone."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from clinic.booking import selection as sel
 from clinic.booking import service
@@ -13,13 +13,14 @@ from clinic.privacy import consent
 from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.records import service as triage
 from clinic.staff.records.actions import back_to, send_and_flash, time_picker_page
-from clinic.staff.records.blueprint import bp
 from clinic.staff.records.forms import StaffBookingForm
+
+bp = Blueprint("book_in", __name__)
 
 
 @bp.get("/enquiries/<int:enquiry_id>/book")
 @allow(*FRONT_DESK)
-def book_for_enquiry(enquiry_id):
+def choose_slot(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
     types = sel.active_types()
     if not types:
@@ -33,7 +34,7 @@ def book_for_enquiry(enquiry_id):
 
 @bp.route("/enquiries/<int:enquiry_id>/book/details", methods=["GET", "POST"])
 @allow(*FRONT_DESK)
-def book_details(enquiry_id):
+def details(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
     form = StaffBookingForm()
     values = request.form if request.method == "POST" else request.args
@@ -41,7 +42,7 @@ def book_details(enquiry_id):
     start = parse_start(values.get("start"))
     if selection is None or start is None:
         flash("Please choose the consultation and time again.", "warning")
-        return redirect(url_for("records.book_for_enquiry", enquiry_id=record.id), code=303)
+        return redirect(url_for("staff.records.book_in.choose_slot", enquiry_id=record.id), code=303)
     if request.method == "GET":
         form.process(data=_prefilled(record, selection, start))
         return _book_details_page(record, form, selection, start)

@@ -3,7 +3,7 @@
 Practitioners may open only the bookings of their own patients.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,13 +19,14 @@ from clinic.models.types import utcnow
 from clinic.staff.access import EVERYONE, FRONT_DESK, allow
 from clinic.staff.records import service as triage
 from clinic.staff.records.actions import back_to, post_note, send_and_flash, set_state, time_picker_page
-from clinic.staff.records.blueprint import bp
 from clinic.staff.records.forms import ConfirmForm, NoteForm, OutcomeForm, VideoLinkForm
+
+bp = Blueprint("booking", __name__)
 
 
 @bp.get("/bookings/<int:booking_id>")
 @allow(*EVERYONE)
-def booking(booking_id):
+def show(booking_id):
     record = db.get_or_404(Booking, booking_id)
     if current_user.role == PRACTITIONER and record.practitioner_id != current_user.practitioner_id:
         abort(403)
@@ -35,13 +36,13 @@ def booking(booking_id):
 
 @bp.post("/bookings/<int:booking_id>/notes")
 @allow(*FRONT_DESK)
-def booking_note(booking_id):
+def note(booking_id):
     return post_note(db.get_or_404(Booking, booking_id), _booking_page)
 
 
 @bp.get("/bookings/<int:booking_id>/move")
 @allow(*FRONT_DESK)
-def booking_move(booking_id):
+def move(booking_id):
     record = db.get_or_404(Booking, booking_id)
     refusal = service.change_refusal(record, "moved", by_staff=True)
     if refusal:
@@ -55,13 +56,13 @@ def booking_move(booking_id):
 
 @bp.route("/bookings/<int:booking_id>/move/confirm", methods=["GET", "POST"])
 @allow(*FRONT_DESK)
-def booking_move_confirm(booking_id):
+def move_confirm(booking_id):
     record = db.get_or_404(Booking, booking_id)
     values = request.form if request.method == "POST" else request.args
     selection = _move_selection(record, values.get("practitioner"))
     start = parse_start(values.get("start"))
     if start is None:
-        return redirect(url_for("records.booking_move", booking_id=record.id))
+        return redirect(url_for("staff.records.booking.move", booking_id=record.id))
     form = ConfirmForm()
     if form.validate_on_submit():
         return _move(record, start, selection)
@@ -78,7 +79,7 @@ def booking_move_confirm(booking_id):
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 @allow(*FRONT_DESK)
-def booking_cancel(booking_id):
+def cancel(booking_id):
     record = db.get_or_404(Booking, booking_id)
     form = ConfirmForm()
     refusal = service.change_refusal(record, "cancelled", by_staff=True)
@@ -98,7 +99,7 @@ def booking_cancel(booking_id):
 
 @bp.post("/bookings/<int:booking_id>/video-link")
 @allow(*FRONT_DESK)
-def booking_video_link(booking_id):
+def video_link(booking_id):
     record = db.get_or_404(Booking, booking_id)
     form = VideoLinkForm()
     if not form.validate():
@@ -114,7 +115,7 @@ def booking_video_link(booking_id):
 
 @bp.post("/bookings/<int:booking_id>/outcome")
 @allow(*FRONT_DESK)
-def booking_outcome(booking_id):
+def outcome(booking_id):
     record = db.get_or_404(Booking, booking_id)
     form = OutcomeForm()
     if not form.validate():
@@ -174,7 +175,7 @@ def _move(record, start, selection):
         flash("That time has just been taken. Please choose another.", "warning")
         day = to_local(start).date().isoformat()
         return redirect(
-            url_for("records.booking_move", booking_id=record.id, date=day, **selection.params()),
+            url_for("staff.records.booking.move", booking_id=record.id, date=day, **selection.params()),
             code=303,
         )
     except service.ChangeNotAllowed as refusal:

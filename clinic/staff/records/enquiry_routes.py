@@ -1,6 +1,6 @@
 """An enquiry in full for reception, and its status, notes, assignment and booking invitation."""
 
-from flask import flash, render_template
+from flask import Blueprint, flash, render_template
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -11,13 +11,14 @@ from clinic.models import Enquiry, Note, Practitioner
 from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.records import service as triage
 from clinic.staff.records.actions import back_to, post_note, send_and_flash, set_state
-from clinic.staff.records.blueprint import bp
 from clinic.staff.records.forms import AssignForm, NoteForm, StatusForm
+
+bp = Blueprint("enquiry", __name__)
 
 
 @bp.get("/enquiries/<int:enquiry_id>")
 @allow(*FRONT_DESK)
-def enquiry(enquiry_id):
+def show(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
     audit.record_now("viewed enquiry", record, "viewed enquiry")
     return _enquiry_page(record)
@@ -25,7 +26,7 @@ def enquiry(enquiry_id):
 
 @bp.post("/enquiries/<int:enquiry_id>/status")
 @allow(*FRONT_DESK)
-def enquiry_status(enquiry_id):
+def status(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
     form = StatusForm()
     if not form.validate():
@@ -35,13 +36,13 @@ def enquiry_status(enquiry_id):
 
 @bp.post("/enquiries/<int:enquiry_id>/notes")
 @allow(*FRONT_DESK)
-def enquiry_note(enquiry_id):
+def note(enquiry_id):
     return post_note(db.get_or_404(Enquiry, enquiry_id), _enquiry_page)
 
 
 @bp.post("/enquiries/<int:enquiry_id>/assign")
 @allow(*FRONT_DESK)
-def enquiry_assign(enquiry_id):
+def assign(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
     form = AssignForm(_assignable(record))
     if not form.validate():
@@ -57,7 +58,7 @@ def enquiry_assign(enquiry_id):
 
 @bp.post("/enquiries/<int:enquiry_id>/invite")
 @allow(*FRONT_DESK)
-def enquiry_invite(enquiry_id):
+def invite(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
     # Flashed messages travel in the session cookie, so this one names no address.
     send_and_flash(

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user
 
 from clinic import audit
@@ -10,12 +10,13 @@ from clinic.extensions import db
 from clinic.models import Photo
 from clinic.photos import storage as photos
 from clinic.staff.access import EVERYONE, FRONT_DESK, allow
-from clinic.staff.records.blueprint import bp
+
+bp = Blueprint("photo", __name__)
 
 
 @bp.get("/photos/<int:photo_id>")
 @allow(*EVERYONE)
-def photo(photo_id):
+def show(photo_id):
     record = db.get_or_404(Photo, photo_id)
     if not _may_see_photo(record):
         abort(403)
