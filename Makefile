@@ -31,9 +31,13 @@ run: install .env
 mail-sink: install
 	$(VENV)/bin/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_SINK_PORT) -c aiosmtpd.handlers.Debugging
 
+# Worker processes for the suite (pytest-xdist), each with databases of its own.
+TEST_WORKERS ?= 3
+
 test: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

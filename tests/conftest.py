@@ -18,6 +18,7 @@ from clinic.models import Practitioner
 from config import TestingConfig, database_url_from_env
 from tests.factories import ConsultationTypeFactory, PractitionerFactory
 from tests.support.clinic_days import bookable_day
+from tests.support.compiled_code import share_compiled_code
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.server import NO_STRICTER_LIMITS, AppServer
 from tests.support.server import SECRET_KEY as SERVER_SECRET_KEY
@@ -36,12 +37,27 @@ def _postgres_url():
     return url if url.startswith("postgresql") else None
 
 
+def pytest_collection_modifyitems(items):
+    # The app under gunicorn takes seconds to start: `pytest -m "not slow"` leaves these out.
+    for item in items:
+        if "server" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_code_shared_between_apps():
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        share_compiled_code(monkeypatch)
+        yield
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
+    """This process's databases: per xdist worker, so workers never share tables."""
     url = _postgres_url()
-    if url:
-        return PostgresDatabases(url)
-    return SqliteDatabases(tmp_path_factory.mktemp("template-db"))
+    databases = PostgresDatabases(url) if url else SqliteDatabases(tmp_path_factory.mktemp("template-db"))
+    yield databases
+    databases.close()
 
 
 @pytest.fixture(scope="session")

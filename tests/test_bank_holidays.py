@@ -143,6 +143,7 @@ def test_an_unknown_nation_is_refused_at_start_up(app_settings):
         create_app(TestingConfig, {**app_settings, "CLINIC_BANK_HOLIDAYS": "wales"})
 
 
+@pytest.mark.slow
 def test_an_unknown_nation_in_the_environment_stops_the_app(tmp_path):
     environment = {**os.environ, "CLINIC_ENV": "testing", "CLINIC_BANK_HOLIDAYS": "Cornwall"}
     environment.pop("DATABASE_URL", None)

@@ -424,6 +424,7 @@ def collected_output(server):
         reader.join(timeout=10)
 
 
+@pytest.mark.slow
 @only_in_the_postgresql_pass
 @needs_postgresql_binaries
 def test_a_postgresql_restart_under_a_stream_of_enquiries(mail_sink, tmp_path):

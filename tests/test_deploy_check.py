@@ -152,6 +152,7 @@ def check_deploy_from_the_shell(database_url, **settings):
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_from_the_shell_fails_without_an_https_base_url(database_url):
     result = check_deploy_from_the_shell(database_url, CLINIC_BASE_URL="http://www.hairline-clinic.co.uk")
 
@@ -160,6 +161,7 @@ def test_check_deploy_from_the_shell_fails_without_an_https_base_url(database_ur
     assert "REDIS_URL" not in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_from_the_shell_fails_with_several_workers_and_no_redis(database_url):
     result = check_deploy_from_the_shell(database_url, REDIS_URL=None, WEB_CONCURRENCY="3")
 
@@ -167,6 +169,7 @@ def test_check_deploy_from_the_shell_fails_with_several_workers_and_no_redis(dat
     assert "REDIS_URL is not set: each of the 3 web workers" in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_from_the_shell_passes_one_worker_without_redis(database_url):
     result = check_deploy_from_the_shell(database_url, REDIS_URL=None, WEB_CONCURRENCY="1")
 

@@ -281,6 +281,7 @@ def book(browser, base, schedule, slot):
     return page
 
 
+@pytest.mark.slow
 def test_the_development_server_prints_and_cookies_carry_no_personal_data(
     app, schedule, staff, database_url, tmp_path
 ):

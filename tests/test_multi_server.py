@@ -26,7 +26,9 @@ from tests.support.databases import PostgresDatabases
 from tests.support.server import AppServer, csrf_token, filled_booking_form
 from tests.support.smtp_sink import free_port
 
-pytestmark = pytest.mark.multiserver
+# One worker runs them all (make test's --dist loadgroup): the servers are shared by the
+# module and every test flushes the one Redis database they count in.
+pytestmark = [pytest.mark.multiserver, pytest.mark.slow, pytest.mark.xdist_group("multiserver")]
 
 # A database number of its own, flushed by each test, so nothing else's keys are touched.
 REDIS_URL = "redis://127.0.0.1:6379/15"

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from clinic import create_app
@@ -117,6 +118,7 @@ def test_a_claim_takes_no_more_than_its_limit(app):
         assert delivery.claim() == []
 
 
+@pytest.mark.slow
 def test_two_senders_at_once_deliver_each_message_exactly_once(app, mail_sink, database_url):
     count = 40
     with app.app_context():

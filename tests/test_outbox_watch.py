@@ -5,6 +5,7 @@ import signal
 import threading
 import time
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -53,6 +54,7 @@ def statuses(app):
         return db.session.execute(select(OutboxMessage.status, OutboxMessage.locked_until)).all()
 
 
+@pytest.mark.slow
 def test_the_watcher_sends_what_is_queued_before_and_while_it_runs_then_stops_on_sigterm(
     app, mail_sink, database_url
 ):
@@ -73,6 +75,7 @@ def test_the_watcher_sends_what_is_queued_before_and_while_it_runs_then_stops_on
     assert all(status == "sent" for status, _ in statuses(app))
 
 
+@pytest.mark.slow
 def test_sigterm_during_a_batch_finishes_that_batch_and_leaves_no_lease(app, mail_sink, database_url):
     queue(app, range(6))
     mail_sink.handler.delay = 0.5  # each message takes a while, so the signal lands mid-batch
@@ -89,6 +92,7 @@ def test_sigterm_during_a_batch_finishes_that_batch_and_leaves_no_lease(app, mai
     assert all(locked_until is None for _, locked_until in rows), "nothing stays leased to a stopped sender"
 
 
+@pytest.mark.slow
 def test_two_watchers_on_one_database_send_each_message_once(app, mail_sink, database_url):
     mail_sink.handler.delay = 0.02
     watchers = [start_watcher(database_url, mail_sink.port, "--interval", "0.1", "--batch-size", "4")]

@@ -152,6 +152,7 @@ def test_gunicorn_binds_to_loopback_and_believes_only_it(monkeypatch):
     assert TestingConfig.TRUSTED_PROXY_ADDRESSES == ["127.0.0.1", "::1"]
 
 
+@pytest.mark.slow
 def test_gunicorn_with_our_settings_serves_and_logs_one_line_per_request(database_url, tmp_path):
     port = free_port()
     env = {

@@ -1,6 +1,6 @@
 """Browser fixtures: Debian's Chromium driven by Playwright against the app under gunicorn.
 
-Every test here is marked `browser`; run them alone with `pytest -m browser`.
+Every test here is marked `browser` and `slow`; run them alone with `pytest -m browser`.
 Without /usr/bin/chromium they skip locally but fail in CI, where .ci/run installs it.
 """
 
@@ -24,6 +24,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
