@@ -40,9 +40,18 @@ def record(action, target=None, summary="", *, actor=None):
 
 
 def record_now(action, target=None, summary="", *, actor=None):
-    """For reads and sign-ins, which have no transaction of their own to join."""
+    """For reads and sign-ins, which have no transaction of their own to join.
+
+    The commit leaves the request's loaded objects as they are: the page goes on to
+    show the record it has just read and the signed-in user, and expiring them would
+    only make it read each of them again."""
     record(action, target, summary, actor=actor)
-    db.session.commit()
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def _record_type(target):

@@ -5,8 +5,7 @@ import logging
 from flask import g
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic.clinic_time import to_local
-from clinic.models.types import utcnow
+from clinic import clinic_time
 from clinic.scheduling import opening_hours
 from clinic.web import database_outage
 
@@ -27,7 +26,7 @@ def opening_times():
         return []
     if "opening_times" not in g:
         try:
-            g.opening_times = opening_hours.opening_times(to_local(utcnow()).date())
+            g.opening_times = opening_hours.opening_times(clinic_time.today())
         except SQLAlchemyError as error:
             # The page may be the one saying a query failed (a 500): it must not fail as well.
             log.warning("opening hours left out: %s", type(error).__name__)

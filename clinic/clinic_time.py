@@ -1,13 +1,32 @@
 """Times are stored in UTC and shown in the clinic's time zone, in British style."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from clinic.models.types import utcnow
+
+
+def clinic_zone():
+    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+
 
 def to_local(moment):
-    return moment.astimezone(ZoneInfo(current_app.config["CLINIC_TIMEZONE"]))
+    return moment.astimezone(clinic_zone())
+
+
+def today():
+    """The clinic's date now, which is not UTC's for an hour each summer night."""
+    return to_local(utcnow()).date()
+
+
+def local_day_bounds(day_from, day_to):
+    """UTC instants of the start of day_from and the end of day_to, in clinic time."""
+    zone = clinic_zone()
+    start = datetime.combine(day_from, time.min, zone).astimezone(UTC)
+    end = datetime.combine(day_to + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return start, end
 
 
 def clock(moment):

@@ -16,7 +16,7 @@ from clinic.booking.tokens import manage_token
 from clinic.clinic_time import format_start
 from clinic.extensions import db
 from clinic.models import Booking, ConsentRecord
-from clinic.models.booking import CANCELLED
+from clinic.models.booking import BookingStatus
 from tests.support import bulk as data
 from tests.support.clinic_days import local_start
 from tests.support.queries import counted_queries
@@ -24,8 +24,8 @@ from tests.support.queries import counted_queries
 SIZES = (10, 1000)
 DAY_SIZES = (10, 60)
 
-# A staff page that commits its audit entry expires what it had loaded: the signed-in user is
-# read again when the page shows their name, and the record is loaded after the entry.
+# A staff page's audit entry is committed without expiring what the page has loaded, so the
+# signed-in user and the record are read once.
 #
 # Every public HTML page's footer adds one: the opening hours, read from the working hours
 # and bank-holiday openings that make the booking times, so the two cannot disagree.
@@ -42,13 +42,13 @@ BUDGETS = {
     "/book/slots": 4,  # JSON: no footer
     "/book/details": 5,  # the type, then the slot finder once: is the time still free; footer
     "/booking/<token>": 5,  # the booking, its type, practitioner and photos, footer
-    # User, practitioners, counts, video bookings waiting for a link (the prompt), page, audit, user again.
-    "/staff/enquiries": 7,
+    # User, practitioners, counts, video bookings waiting for a link (the prompt), page, audit.
+    "/staff/enquiries": 6,
     "/staff/enquiries.csv": 5,  # user, practitioners, counts, audit, one streamed listing
-    # User, enquiry, audit, the enquiry again and its five lists, practitioners, user again.
-    "/staff/enquiries/<id>": 11,
-    "/staff/bookings/<id>": 9,  # user, booking, audit, user again, the booking again and its four lists
-    "/staff/day": 7,  # user, practitioner, audit, practitioner again, bookings, photos, user again
+    # User, enquiry, audit, the enquiry with its assignee and its five lists, practitioners.
+    "/staff/enquiries/<id>": 10,
+    "/staff/bookings/<id>": 8,  # user, booking, audit, the booking with its type, practitioner, enquiry and four lists
+    "/staff/day": 5,  # user, practitioner, audit, bookings, photos
     "/staff/admin/users": 2,
     "/staff/admin/practitioners": 2,
     "/staff/admin/closures": 4,  # user, upcoming, past, the coming bank holidays opened
@@ -264,7 +264,7 @@ def test_the_day_list(app, schedule, as_role):
                     [number],
                     (schedule.in_clinic, schedule.video)[number % 2],
                     [(schedule.first, start)],
-                    **({"status": CANCELLED} if number >= 12 else {}),
+                    **({"status": BookingStatus.CANCELLED} if number >= 12 else {}),
                 )
                 data.add_photos([{"booking_id": booking_id}])
         text, seen[size] = fetch(app, client, f"/staff/day?date={schedule.day.isoformat()}")

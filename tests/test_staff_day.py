@@ -2,7 +2,8 @@
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import url_for
@@ -112,8 +113,7 @@ def test_previous_and_next_day_links_keep_the_practitioner(schedule, as_role):
 
 
 def test_without_a_date_the_list_is_todays_in_clinic_time(app, schedule, as_role):
-    with app.app_context():
-        today = day_list.today()
+    today = datetime.now(ZoneInfo("Europe/London")).date()
 
     _, html = page(as_role("practitioner"))
 
@@ -125,8 +125,7 @@ def test_without_a_date_the_list_is_todays_in_clinic_time(app, schedule, as_role
     "value", ["2026-13-01", "tomorrow", "01/12/2026", "2026-02-30", "9999-12-31", "0001-01-01"]
 )
 def test_a_date_that_cannot_be_read_shows_today_with_a_message(app, schedule, as_role, value):
-    with app.app_context():
-        today = day_list.today()
+    today = datetime.now(ZoneInfo("Europe/London")).date()
 
     response, html = page(as_role("practitioner"), date=value)
 

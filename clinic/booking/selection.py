@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from clinic import clinic_time
 from clinic.clinic_time import format_start, parse_day, to_local
 from clinic.extensions import db
 from clinic.models import ConsultationType, Practitioner
@@ -67,10 +68,6 @@ def selection_for_move(booking, practitioner):
     )
 
 
-def today_local():
-    return to_local(utcnow()).date()
-
-
 def calendar_window(selection, first_day, *, exclude_booking_id=None):
     """Free slots over DAYS_SHOWN days from first_day, grouped by local date."""
     last_day = first_day + timedelta(days=DAYS_SHOWN - 1)
@@ -123,7 +120,7 @@ def _get_active(model, value):
 
 def calendar_context(selection, args, *, exclude_booking_id=None):
     """Two weeks of days with their number of free times, and the times of the chosen day."""
-    today = today_local()
+    today = clinic_time.today()
     first_day = min(max(parse_day(args.get("week")) or today, today), last_bookable_day())
     by_day = calendar_window(selection, first_day, exclude_booking_id=exclude_booking_id)
     chosen_day = parse_day(args.get("date"))

@@ -6,12 +6,12 @@ for the local day, so every search for times (the booking steps, the guard in
 the booking service, moves, staff booking, waiting-list offers) keeps it closed.
 """
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Date, null, select, type_coerce, union_all
 
+from clinic.clinic_time import clinic_zone, local_day_bounds
 from clinic.extensions import db
 from clinic.models import Booking, Closure, HolidayOpening, Practitioner, WorkingHours
 from clinic.models.booking import BookingStatus
@@ -29,18 +29,6 @@ def rules():
         min_notice=timedelta(hours=config["BOOKING_MIN_NOTICE_HOURS"]),
         horizon=timedelta(weeks=config["BOOKING_HORIZON_WEEKS"]),
     )
-
-
-def clinic_zone():
-    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-
-
-def local_day_bounds(day_from, day_to):
-    """UTC instants of the start of day_from and the end of day_to, in clinic time."""
-    zone = clinic_zone()
-    start = datetime.combine(day_from, time.min, zone).astimezone(UTC)
-    end = datetime.combine(day_to + timedelta(days=1), time.min, zone).astimezone(UTC)
-    return start, end
 
 
 def find_slots(consultation_type, practitioner_id, day_from, day_to, *, now=None, exclude_booking_id=None):

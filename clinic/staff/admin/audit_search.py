@@ -8,12 +8,11 @@ from sqlalchemy.orm import aliased, joinedload
 from wtforms import DateField, Form, IntegerField, SelectField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
-from clinic.clinic_time import to_local
+from clinic.clinic_time import local_day_bounds, to_local
 from clinic.extensions import db
 from clinic.forms.validators import SaneDate
 from clinic.models import AuditEntry, StaffUser
 from clinic.models.types import MAX_ID
-from clinic.scheduling.queries import local_day_bounds
 
 PER_PAGE = 100
 # Entries written when nobody was signed in: failed sign-ins.

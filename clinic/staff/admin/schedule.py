@@ -14,13 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from clinic import audit, clinic_time
+from clinic.clinic_time import clinic_zone, local_day_bounds
 from clinic.extensions import db
 from clinic.forms import choices
 from clinic.models import Booking, Closure, ConsultationType, HolidayOpening, Practitioner, WorkingHours
-from clinic.models.booking import BOOKED
+from clinic.models.booking import BookingStatus
 from clinic.models.types import utcnow
 from clinic.scheduling import bank_holidays
-from clinic.scheduling.queries import clinic_zone, local_day_bounds
 
 WEEKDAY_NAMES = [name for _, name in choices.WEEKDAYS]
 PAST_CLOSURES_SHOWN = 20
@@ -43,7 +43,7 @@ def live_bookings_count(*, practitioner_id=None, starts_at=None, ends_at=None):
     """Booked consultations still to come (within a period, if given): a closure or a
     deactivation leaves them in place, so the admin is told to move or cancel them."""
     query = select(func.count(Booking.id)).where(
-        Booking.status == BOOKED, Booking.ends_at > max(starts_at or utcnow(), utcnow())
+        Booking.status == BookingStatus.BOOKED, Booking.ends_at > max(starts_at or utcnow(), utcnow())
     )
     if ends_at is not None:
         query = query.where(Booking.starts_at < ends_at)
@@ -198,7 +198,7 @@ def past_closures():
 
 def _bank_holiday_window():
     """Today and the last day whose bank holiday the admin sees, in clinic time."""
-    today = clinic_time.to_local(utcnow()).date()
+    today = clinic_time.today()
     return today, today + BANK_HOLIDAYS_AHEAD
 
 

@@ -3,22 +3,22 @@ however many there are (the bookings with their type and returning-patient flags
 photos, which include any sent with the enquiry a booking answers)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
+from clinic.clinic_time import local_day_bounds
 from clinic.extensions import db
 from clinic.forms import choices
 from clinic.models import Booking, Practitioner
-from clinic.models.booking import ATTENDED, BOOKED, CANCELLED
-from clinic.models.staff import PRACTITIONER
-from clinic.scheduling.queries import clinic_zone, local_day_bounds
+from clinic.models.booking import BookingStatus
+from clinic.models.staff import Role
 
 # A patient is returning when the same email address has an earlier booking that was attended,
 # or is still marked booked (reception may not have recorded the outcome yet). Cancelled
 # bookings and no-shows don't count: the patient never came.
-VISITED = (ATTENDED, BOOKED)
+VISITED = (BookingStatus.ATTENDED, BookingStatus.BOOKED)
 
 
 class NotYourList(Exception):
@@ -56,14 +56,10 @@ class DayList:
         return self.day + timedelta(days=1)
 
 
-def today():
-    return datetime.now(clinic_zone()).date()
-
-
 def choosable_practitioners(user):
     """The practitioners whose lists this user may pick from: their own for a practitioner,
     every active one (by name) for reception and admin."""
-    if user.role == PRACTITIONER:
+    if user.role == Role.PRACTITIONER:
         return [user.practitioner] if user.practitioner else []
     return db.session.scalars(
         select(Practitioner).where(Practitioner.active).order_by(Practitioner.name)
@@ -79,7 +75,7 @@ def practitioner_for(user, requested, practitioners):
     for practitioner in practitioners:
         if str(practitioner.id) == requested:
             return practitioner
-    if user.role == PRACTITIONER:
+    if user.role == Role.PRACTITIONER:
         raise NotYourList
     raise LookupError(requested)
 
@@ -104,6 +100,8 @@ def day_list(practitioner, day):
         )
         .order_by(Booking.starts_at, Booking.id)
     ).all()
-    rows = [DayRow(booking, bool(flag)) for booking, flag in results if booking.status != CANCELLED]
-    cancelled = [booking for booking, _flag in results if booking.status == CANCELLED]
+    rows = [
+        DayRow(booking, bool(flag)) for booking, flag in results if booking.status != BookingStatus.CANCELLED
+    ]
+    cancelled = [booking for booking, _flag in results if booking.status == BookingStatus.CANCELLED]
     return DayList(practitioner, day, rows, cancelled)

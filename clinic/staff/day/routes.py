@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from clinic import audit, photos
+from clinic import audit, clinic_time
 from clinic.clinic_time import parse_day
 from clinic.staff.access import EVERYONE, allow
 from clinic.staff.day import queries as day_list
@@ -27,8 +27,7 @@ def show():
         abort(404)
     listing = None
     if practitioner is not None:
-        day = day or day_list.today()
-        # Recorded first: the commit would otherwise expire the loaded list and reload it row by row.
+        day = day or clinic_time.today()
         audit.record_now("viewed day list", practitioner, f"practitioner {practitioner.id}, {day}")
         listing = day_list.day_list(practitioner, day)
     return render_template(
@@ -36,6 +35,5 @@ def show():
         listing=listing,
         practitioners=practitioners,
         bad_date=bad_date,
-        today=day_list.today(),
-        photo_labels=photos.LABELS,
+        today=clinic_time.today(),
     )

@@ -8,38 +8,29 @@ rows there are; nothing here loads the whole list into Python.
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import phonenumbers
-from flask import current_app
 from sqlalchemy import Boolean, String, false, func, literal, null, or_, select, type_coerce, union_all
 
 from clinic import clinic_time
 from clinic.booking import video
+from clinic.clinic_time import local_day_bounds
 from clinic.extensions import db
 from clinic.forms import choices
 from clinic.forms.validators import DEFAULT_PHONE_REGION, display_phone
 from clinic.models import Booking, Enquiry, OutboxMessage, Practitioner
-from clinic.models.booking import ATTENDED, BOOKED, CANCELLED, NO_SHOW
-from clinic.models.outbox import FAILED as EMAIL_FAILED
+from clinic.models.booking import BookingStatus
+from clinic.models.enquiry import EnquiryStatus
+from clinic.models.outbox import OutboxStatus
 from clinic.models.types import UTCDateTime
-from clinic.staff.records.service import STATUSES as ENQUIRY_STATUSES
 from clinic.web import spreadsheets
 
 ENQUIRY, BOOKING = "enquiry", "booking"
 KINDS = [(ENQUIRY, "Enquiries"), (BOOKING, "Bookings")]
-BOOKING_STATUSES = [
-    (BOOKED, "Booked"),
-    (CANCELLED, "Cancelled"),
-    (ATTENDED, "Attended"),
-    (NO_SHOW, "No-show"),
-]
-STATUSES = {
-    ENQUIRY: [status for status, _ in ENQUIRY_STATUSES],
-    BOOKING: [status for status, _ in BOOKING_STATUSES],
-}
-STATUS_LABELS = dict(ENQUIRY_STATUSES) | dict(BOOKING_STATUSES)
+STATUSES = {ENQUIRY: list(EnquiryStatus), BOOKING: list(BookingStatus)}
+# Both kinds say "Booked" for "booked", so one mapping labels either kind's status.
+STATUS_LABELS = dict(EnquiryStatus.choices()) | dict(BookingStatus.choices())
 PAGE_SIZE = 50
 CSV_HEADER = [
     "reference",
@@ -275,16 +266,15 @@ def _conditions(model, practitioner_column, filters, with_status):
     if filters.practitioner_id:
         conditions.append(practitioner_column == filters.practitioner_id)
     if filters.date_from:
-        conditions.append(model.created_at >= _start_of_local_day(filters.date_from))
+        conditions.append(model.created_at >= local_day_bounds(filters.date_from, filters.date_from)[0])
     if filters.date_to:
-        day_after = filters.date_to + timedelta(days=1)
-        conditions.append(model.created_at < _start_of_local_day(day_after))
+        conditions.append(model.created_at < local_day_bounds(filters.date_to, filters.date_to)[1])
     if filters.q:
         conditions.append(_search(model, filters.q))
     if filters.emails_failed:
         # Few emails ever fail, so the status index finds them and the list is small.
         owner = EMAIL_RECORD_COLUMNS[model]
-        conditions.append(model.id.in_(select(owner).where(OutboxMessage.status == EMAIL_FAILED)))
+        conditions.append(model.id.in_(select(owner).where(OutboxMessage.status == OutboxStatus.FAILED)))
     if filters.video_link_needed:
         conditions.append(_video_link_needed(model))
     return conditions
@@ -331,8 +321,3 @@ def phone_digits(query):
         # Part of a UK number written with its trunk 0, stored after +44.
         candidates.add("44" + digits[1:])
     return sorted(candidates)
-
-
-def _start_of_local_day(day):
-    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-    return datetime.combine(day, time(), zone)

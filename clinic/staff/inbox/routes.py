@@ -3,7 +3,6 @@
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
 
 from clinic import audit, clinic_time
-from clinic.models.types import utcnow
 from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.inbox import queries as inbox_query
 from clinic.staff.inbox.forms import InboxFilterForm
@@ -46,7 +45,7 @@ def export():
     filters = form.filters()
     rows = inbox_query.count(filters).matching(filters)
     audit.record_now("exported inbox", None, f"exported {rows} rows")
-    today = clinic_time.to_local(utcnow()).date()
+    today = clinic_time.today()
     response = Response(stream_with_context(inbox_query.csv_chunks(filters)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="enquiries-and-bookings-{today}.csv"'
     return response

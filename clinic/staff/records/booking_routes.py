@@ -5,7 +5,7 @@ Practitioners may open only the bookings of their own patients.
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from clinic import audit
@@ -14,7 +14,8 @@ from clinic.booking import service, video
 from clinic.clinic_time import format_start, parse_start, to_local, when
 from clinic.extensions import db
 from clinic.models import Booking, Note
-from clinic.models.staff import PRACTITIONER
+from clinic.models.booking import OUTCOME_LABELS, BookingStatus
+from clinic.models.staff import Role
 from clinic.models.types import utcnow
 from clinic.staff.access import EVERYONE, FRONT_DESK, allow
 from clinic.staff.records import service as triage
@@ -28,7 +29,7 @@ bp = Blueprint("booking", __name__)
 @allow(*EVERYONE)
 def show(booking_id):
     record = db.get_or_404(Booking, booking_id)
-    if current_user.role == PRACTITIONER and record.practitioner_id != current_user.practitioner_id:
+    if current_user.role == Role.PRACTITIONER and record.practitioner_id != current_user.practitioner_id:
         abort(403)
     audit.record_now("viewed booking", record, "viewed booking")
     return _booking_page(record)
@@ -121,7 +122,9 @@ def outcome(booking_id):
     if not form.validate():
         flash("Choose attended or did not attend.", "warning")
         return back_to(record)
-    return set_state(record, triage.record_outcome, form.outcome.data, triage.OUTCOMES, "Recorded as {}.")
+    return set_state(
+        record, triage.record_outcome, form.outcome.data, OUTCOME_LABELS.items(), "Recorded as {}."
+    )
 
 
 def _booking_page(record, *, note_form=None, video_form=None, status=200):
@@ -135,20 +138,18 @@ def _booking_page(record, *, note_form=None, video_form=None, status=200):
         started=started,
         booking_day=to_local(record.starts_at).date(),
         refusal=service.change_refusal(record, by_staff=True),
-        offer_outcome=started and record.status != "cancelled",
+        offer_outcome=started and record.status != BookingStatus.CANCELLED,
         note_form=note_form or NoteForm(formdata=None),
         outcome_form=OutcomeForm(formdata=None),
         video_form=video_form or VideoLinkForm(formdata=None),
         can_send_video_link=video.can_send_link(record),
-        outcomes=triage.OUTCOMES,
     ), status
 
 
 def _with_everything_shown(record, front_desk):
     """The booking with its type, practitioner, enquiry, photos, consents, notes and their
     authors, and for the front desk its emails, loaded in a fixed number of queries however
-    many there are. On the GET the audit entry's commit has expired the record by now, so this
-    is its reload too; its id is read from the identity map, as record.id would reload it first."""
+    many there are."""
     options = [
         joinedload(Booking.type),
         joinedload(Booking.practitioner),
@@ -159,9 +160,7 @@ def _with_everything_shown(record, front_desk):
     ]
     if front_desk:
         options.append(selectinload(Booking.emails))
-    return db.session.scalars(
-        select(Booking).where(Booking.id == inspect(record).identity[0]).options(*options)
-    ).one()
+    return db.session.scalars(select(Booking).where(Booking.id == record.id).options(*options)).one()
 
 
 def _move(record, start, selection):

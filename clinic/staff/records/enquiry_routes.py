@@ -1,13 +1,14 @@
 """An enquiry in full for reception, and its status, notes, assignment and booking invitation."""
 
 from flask import Blueprint, flash, render_template
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from clinic import audit
 from clinic.booking import selection as sel
 from clinic.extensions import db
 from clinic.models import Enquiry, Note, Practitioner
+from clinic.models.enquiry import EnquiryStatus
 from clinic.staff.access import FRONT_DESK, allow
 from clinic.staff.records import service as triage
 from clinic.staff.records.actions import back_to, post_note, send_and_flash, set_state
@@ -31,7 +32,9 @@ def status(enquiry_id):
     form = StatusForm()
     if not form.validate():
         return _enquiry_page(record, status_form=form, status=422)
-    return set_state(record, triage.change_status, form.status.data, triage.STATUSES, "Status changed to {}.")
+    return set_state(
+        record, triage.change_status, form.status.data, EnquiryStatus.choices(), "Status changed to {}."
+    )
 
 
 @bp.post("/enquiries/<int:enquiry_id>/notes")
@@ -80,18 +83,15 @@ def _enquiry_page(record, *, status=200, **forms):
             formdata=None,
             data={"practitioner": str(record.assigned_practitioner_id or "")},
         ),
-        statuses=triage.STATUSES,
     ), status
 
 
 def _with_everything_shown(record):
     """The enquiry with its photos, consents, notes and their authors, emails and bookings loaded
-    in a fixed number of queries however many there are. On the GET the audit entry's commit
-    has expired the record by now, so this is its reload too; its id is read from the identity
-    map, as record.id would reload it first."""
+    in a fixed number of queries however many there are."""
     return db.session.scalars(
         select(Enquiry)
-        .where(Enquiry.id == inspect(record).identity[0])
+        .where(Enquiry.id == record.id)
         .options(
             joinedload(Enquiry.assigned_practitioner),
             selectinload(Enquiry.photos),
