@@ -47,7 +47,8 @@ BUDGETS = {
     "/staff/enquiries.csv": 5,  # user, practitioners, counts, audit, one streamed listing
     # User, enquiry, audit, the enquiry with its assignee and its five lists, practitioners.
     "/staff/enquiries/<id>": 10,
-    "/staff/bookings/<id>": 8,  # user, booking, audit, the booking with its type, practitioner, enquiry and four lists
+    # User, booking, audit, the booking with its type, practitioner and enquiry and its four lists.
+    "/staff/bookings/<id>": 8,
     "/staff/day": 5,  # user, practitioner, audit, bookings, photos
     "/staff/admin/users": 2,
     "/staff/admin/practitioners": 2,
