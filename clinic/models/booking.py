@@ -41,9 +41,6 @@ class PhotoView(LabelledEnum):
     CROWN = "crown", "Crown"
 
 
-# Transitional names for the modules other helpers are moving; they go once those use the enums.
-BOOKED, CANCELLED, ATTENDED, NO_SHOW = BookingStatus
-WAITING, LEFT = WaitlistStatus.WAITING, WaitlistStatus.LEFT
 LIVE_BOOKING = text(f"status = '{BookingStatus.BOOKED}'")
 SEARCHED_COLUMNS = ("full_name", "email", "reference", "phone")
 

@@ -35,10 +35,6 @@ class EmailKind(LabelledEnum):
     WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
 
 
-# Transitional names for the staff modules being moved; they go once those use OutboxStatus.
-FAILED, HELD = OutboxStatus.FAILED, OutboxStatus.HELD
-
-
 class OutboxMessage(db.Model):
     """An email committed with the record that caused it, sent afterwards.
 

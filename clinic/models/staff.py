@@ -15,11 +15,6 @@ class Role(LabelledEnum):
     ADMIN = "admin", "Admin"
 
 
-# Transitional names for the modules other helpers are moving; they go once those use Role.
-RECEPTION, PRACTITIONER, ADMIN = Role
-ROLES = tuple(Role)
-
-
 def new_session_token():
     return secrets.token_urlsafe(32)
 

@@ -9,12 +9,12 @@ left open by accident. Anonymous visitors are sent to sign in.
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
+from clinic.models.staff import Role
 from clinic.staff.auth import sessions
 
 PUBLIC_ENDPOINTS = {"staff.auth.login"}
-EVERYONE = (RECEPTION, PRACTITIONER, ADMIN)
-FRONT_DESK = (RECEPTION, ADMIN)
+EVERYONE = tuple(Role)
+FRONT_DESK = (Role.RECEPTION, Role.ADMIN)
 
 
 def allow(*roles):
@@ -47,7 +47,7 @@ def _check_access():
 
 def _must_set_up_two_factor():
     return (
-        current_user.role == ADMIN
+        current_user.role == Role.ADMIN
         and current_app.config["STAFF_ADMIN_REQUIRE_2FA"]
         and not current_user.uses_two_factor
     )

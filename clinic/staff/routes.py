@@ -7,7 +7,7 @@ every blueprint nested in it, so each child below is guarded without installing 
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
-from clinic.models.staff import PRACTITIONER
+from clinic.models.staff import Role
 from clinic.staff.access import EVERYONE, allow, guard_blueprint
 from clinic.staff.admin import routes as admin
 from clinic.staff.auth import routes as auth
@@ -24,6 +24,6 @@ for child in (auth.bp, inbox.bp, records.bp, day.bp, admin.bp):
 @bp.get("/")
 @allow(*EVERYONE)
 def home():
-    if current_user.role == PRACTITIONER:
+    if current_user.role == Role.PRACTITIONER:
         return redirect(url_for("staff.day.show"))
     return redirect(url_for("staff.inbox.index"))

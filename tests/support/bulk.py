@@ -23,7 +23,7 @@ from clinic.models import (
     Testimonial,
     WorkingHours,
 )
-from clinic.models.booking import BOOKED
+from clinic.models.booking import BookingStatus
 from tests.support.clinic_days import local_start
 
 NOW = datetime.now(UTC)
@@ -48,7 +48,7 @@ def add_bookings(numbers, type_id, starts, **fields):
                 "starts_at": start,
                 "ends_at": start + timedelta(minutes=30),
                 "blocked_until": start + BOOKING_GAP,
-                "status": BOOKED,
+                "status": BookingStatus.BOOKED,
                 "created_at": NOW - timedelta(days=30, minutes=number),
                 "full_name": f"Patient Booked{number}",
                 "email": f"booked{number}@gmail.com",

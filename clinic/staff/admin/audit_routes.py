@@ -3,7 +3,7 @@ POST routes, and the database refuses to update or delete entries."""
 
 from flask import Blueprint, render_template, request
 
-from clinic.models.staff import ADMIN
+from clinic.models.staff import Role
 from clinic.staff.access import allow
 from clinic.staff.admin import audit_search as audit_view
 from clinic.web.query_args import form_args
@@ -12,7 +12,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.get("")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def index():
     form = audit_view.AuditFilterForm(request.args).set_choices()
     results = None

@@ -18,14 +18,14 @@ from clinic.booking.video_fields import meeting_link_field
 from clinic.forms import choices, patient_fields
 from clinic.forms.validators import NoControlCharacters, NormalisedEmail, SaneDate, strip_whitespace
 from clinic.models.scheduling import IN_CLINIC, VIDEO
-from clinic.models.staff import ADMIN, PRACTITIONER, RECEPTION
+from clinic.models.staff import Role
 from clinic.models.types import utcnow
 from clinic.staff.admin import schedule as schedule_admin
 
 ROLE_CHOICES = [
-    (RECEPTION, "Reception: enquiries, bookings and every day list"),
-    (PRACTITIONER, "Practitioner: their own day list"),
-    (ADMIN, "Admin: everything, including this admin area"),
+    (Role.RECEPTION, "Reception: enquiries, bookings and every day list"),
+    (Role.PRACTITIONER, "Practitioner: their own day list"),
+    (Role.ADMIN, "Admin: everything, including this admin area"),
 ]
 MODE_CHOICES = [(IN_CLINIC, "In the clinic"), (VIDEO, "By video call")]
 NEW_PRACTITIONER = "new"
@@ -74,7 +74,7 @@ class PractitionerLink:
 
     def linked_practitioner(self):
         """The chosen practitioner, or None for a new one (and for roles other than practitioner)."""
-        if self.role.data != PRACTITIONER:
+        if self.role.data != Role.PRACTITIONER:
             return None
         return self._practitioners.get(self.practitioner.data)
 

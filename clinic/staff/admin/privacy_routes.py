@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length
 
 from clinic import audit
 from clinic.forms.validators import NoControlCharacters, NormalisedEmail, strip_whitespace
-from clinic.models.staff import ADMIN
+from clinic.models.staff import Role
 from clinic.models.types import utcnow
 from clinic.privacy import erasure, subject_access
 from clinic.staff.access import allow
@@ -51,7 +51,7 @@ class EraseForm(FlaskForm):
 
 
 @bp.get("/")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def index():
     return _index_page(ExportForm(), EraseRequestForm())
 
@@ -62,7 +62,7 @@ def _index_page(export_form, erase_form):
 
 
 @bp.post("/export")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def export():
     form = ExportForm()
     if not form.validate_on_submit():
@@ -85,7 +85,7 @@ def export():
 
 
 @bp.post("/erase/check")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def erase_check():
     """Shows what erasure would delete, or why it cannot happen yet; changes nothing."""
     form = EraseRequestForm()
@@ -98,7 +98,7 @@ def erase_check():
 
 
 @bp.post("/erase")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def erase():
     form = EraseForm()
     if not form.validate_on_submit():

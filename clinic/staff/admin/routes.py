@@ -7,7 +7,7 @@ Views stay short: the rules and the audit entries live in staff_accounts.py and 
 
 from flask import Blueprint, render_template
 
-from clinic.models.staff import ADMIN
+from clinic.models.staff import Role
 from clinic.outbox import queries as outbox
 from clinic.staff.access import allow
 from clinic.staff.admin import audit_routes, privacy_routes, schedule_routes, user_routes
@@ -18,6 +18,6 @@ for child in (user_routes.bp, schedule_routes.bp, audit_routes.bp, privacy_route
 
 
 @bp.get("/")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def index():
     return render_template("staff/admin/index.html", failed_emails=outbox.failed_count())

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, render_template
 from clinic.clinic_time import parse_day
 from clinic.extensions import db
 from clinic.models import Closure, ConsultationType, Practitioner, WorkingHours
-from clinic.models.staff import ADMIN
+from clinic.models.staff import Role
 from clinic.staff.access import allow
 from clinic.staff.admin import schedule as schedule_admin
 from clinic.staff.admin.forms import ClosureForm, ConsultationTypeForm, HoursForm, PractitionerForm
@@ -27,7 +27,7 @@ def _warn_of_bookings(count, what):
 
 
 @bp.get("/practitioners")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def practitioners():
     return render_template(
         "staff/admin/practitioners.html", practitioners=schedule_admin.all_practitioners(with_hours=True)
@@ -35,7 +35,7 @@ def practitioners():
 
 
 @bp.route("/practitioners/new", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def new_practitioner():
     form = PractitionerForm()
     if form.validate_on_submit():
@@ -49,7 +49,7 @@ def new_practitioner():
 
 
 @bp.route("/practitioners/<int:practitioner_id>", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def edit_practitioner(practitioner_id):
     practitioner = db.get_or_404(Practitioner, practitioner_id)
     form = PractitionerForm(obj=practitioner)
@@ -66,7 +66,7 @@ def edit_practitioner(practitioner_id):
 
 
 @bp.route("/practitioners/<int:practitioner_id>/hours", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def hours(practitioner_id):
     practitioner = db.get_or_404(Practitioner, practitioner_id)
     form = HoursForm(practitioner)
@@ -79,7 +79,7 @@ def hours(practitioner_id):
 
 
 @bp.post("/practitioners/<int:practitioner_id>/hours/<int:interval_id>/remove")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def remove_hours(practitioner_id, interval_id):
     interval = db.get_or_404(WorkingHours, interval_id)
     if interval.practitioner_id != practitioner_id:
@@ -92,7 +92,7 @@ def remove_hours(practitioner_id, interval_id):
 
 
 @bp.get("/closures")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def closures():
     return render_template(
         "staff/admin/closures.html",
@@ -111,7 +111,7 @@ def _coming_bank_holiday_or_404(day):
 
 
 @bp.post("/closures/bank-holidays/<day>/open")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def open_bank_holiday(day):
     holiday = _coming_bank_holiday_or_404(day)
     if not schedule_admin.open_bank_holiday(holiday):
@@ -120,7 +120,7 @@ def open_bank_holiday(day):
 
 
 @bp.post("/closures/bank-holidays/<day>/close")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def close_bank_holiday(day):
     holiday = _coming_bank_holiday_or_404(day)
     if not schedule_admin.close_bank_holiday(holiday):
@@ -130,7 +130,7 @@ def close_bank_holiday(day):
 
 
 @bp.route("/closures/new", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def new_closure():
     form = ClosureForm(schedule_admin.all_practitioners())
     if form.validate_on_submit():
@@ -152,7 +152,7 @@ def new_closure():
 
 
 @bp.post("/closures/<int:closure_id>/remove")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def remove_closure(closure_id):
     closure = db.get_or_404(Closure, closure_id)
     schedule_admin.remove_closure(closure)
@@ -163,13 +163,13 @@ def remove_closure(closure_id):
 
 
 @bp.get("/types")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def types():
     return render_template("staff/admin/types.html", types=schedule_admin.all_types())
 
 
 @bp.route("/types/new", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def new_type():
     form = ConsultationTypeForm()
     if form.validate_on_submit():
@@ -179,7 +179,7 @@ def new_type():
 
 
 @bp.route("/types/<int:type_id>", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def edit_type(type_id):
     consultation_type = db.get_or_404(ConsultationType, type_id)
     form = ConsultationTypeForm(obj=consultation_type)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from clinic import audit
 from clinic.extensions import db
 from clinic.models import Practitioner, StaffUser
-from clinic.models.staff import PRACTITIONER
+from clinic.models.staff import Role
 from clinic.staff.auth import service as accounts
 
 # No 0/o or 1/l/i: the admin may read the password out over the phone.
@@ -88,9 +88,9 @@ def change_role(user, role, practitioner, *, by):
     if user.id == by.id:
         # The acting admin could otherwise demote the last admin, themselves.
         raise accounts.AccountError("You cannot change your own role. Ask another admin to do it.")
-    if role == PRACTITIONER and practitioner is None:
+    if role == Role.PRACTITIONER and practitioner is None:
         practitioner = Practitioner(name=user.name, bio="", active=True)
-    elif role != PRACTITIONER:
+    elif role != Role.PRACTITIONER:
         practitioner = None
     if role == user.role and practitioner is user.practitioner:
         return False

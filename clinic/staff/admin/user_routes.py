@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from clinic.extensions import db
 from clinic.models import StaffUser
-from clinic.models.staff import ADMIN
+from clinic.models.staff import Role
 from clinic.staff.access import allow
 from clinic.staff.admin import staff_accounts
 from clinic.staff.admin.forms import NewAccountForm, RoleForm
@@ -18,13 +18,13 @@ bp = Blueprint("users", __name__)
 
 
 @bp.get("/users")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def index():
     return render_template("staff/admin/users.html", users=staff_accounts.all_accounts())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def new():
     form = NewAccountForm(staff_accounts.unlinked_practitioners())
     if form.validate_on_submit():
@@ -41,14 +41,14 @@ def new():
 
 
 @bp.get("/users/<int:user_id>")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def show(user_id):
     account = db.get_or_404(StaffUser, user_id)
     return _user_page(account, RoleForm(account, staff_accounts.unlinked_practitioners(account.practitioner)))
 
 
 @bp.post("/users/<int:user_id>/role")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def change_role(user_id):
     account = db.get_or_404(StaffUser, user_id)
     form = RoleForm(account, staff_accounts.unlinked_practitioners(account.practitioner))
@@ -70,7 +70,7 @@ def _user_page(account, form):
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def deactivate(user_id):
     account = db.get_or_404(StaffUser, user_id)
     try:
@@ -86,7 +86,7 @@ def deactivate(user_id):
 
 
 @bp.post("/users/<int:user_id>/reactivate")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def reactivate(user_id):
     account = db.get_or_404(StaffUser, user_id)
     staff_accounts.reactivate(account)
@@ -94,7 +94,7 @@ def reactivate(user_id):
 
 
 @bp.post("/users/<int:user_id>/reset-password")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def reset_password(user_id):
     account = db.get_or_404(StaffUser, user_id)
     password = staff_accounts.reset_password(account)
@@ -102,7 +102,7 @@ def reset_password(user_id):
 
 
 @bp.post("/users/<int:user_id>/two-factor/off")
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def turn_off_two_factor(user_id):
     account = db.get_or_404(StaffUser, user_id)
     accounts.turn_off_two_factor(account)

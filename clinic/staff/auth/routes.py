@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from clinic.extensions import limiter
-from clinic.models.staff import ADMIN
+from clinic.models.staff import Role
 from clinic.staff.access import EVERYONE, allow
 from clinic.staff.auth import service as accounts
 from clinic.staff.auth import sessions
@@ -49,7 +49,7 @@ def logout():
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
-@allow(ADMIN)
+@allow(Role.ADMIN)
 def two_factor():
     form = TwoFactorForm()
     secret = session.get(PENDING_TOTP_KEY) or accounts.new_totp_secret()

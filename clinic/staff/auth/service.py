@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from clinic import audit
 from clinic.extensions import db
 from clinic.models import Practitioner, StaffUser
-from clinic.models.staff import PRACTITIONER, ROLES
+from clinic.models.staff import Role
 from clinic.models.types import utcnow
 from clinic.staff.auth import lockout, one_time_codes, passwords
 from clinic.web import ratelimits
@@ -24,20 +24,20 @@ def find_by_email(email):
 
 def create(email, name, role, password, *, practitioner=None):
     """A new active account; a practitioner account gets a practitioner record if none is given."""
-    if role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+    if role not in list(Role):
+        raise AccountError(f"Role must be one of {', '.join(Role)}.")
     if find_by_email(email) is not None:
         raise AccountError("There is already an account with that email address.")
     problem = passwords.weakness(password)
     if problem:
         raise AccountError(problem)
-    if role == PRACTITIONER and practitioner is None:
+    if role == Role.PRACTITIONER and practitioner is None:
         practitioner = Practitioner(name=name, bio="", active=True)
     user = StaffUser(
         email=email.strip().lower(),
         name=name,
         role=role,
-        practitioner=practitioner if role == PRACTITIONER else None,
+        practitioner=practitioner if role == Role.PRACTITIONER else None,
         password_hash=passwords.hash_password(password),
     )
     db.session.add(user)

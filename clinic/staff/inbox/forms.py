@@ -8,7 +8,7 @@ from clinic.forms.validators import NoControlCharacters, SaneDate, strip_whitesp
 from clinic.staff.inbox.queries import KINDS, STATUS_LABELS, Filters
 
 # An empty value means "any"; it is also what a filter left out of the URL reads as.
-ANY = {"default": "", "invalid_choice_message": "Choose one of the options in the list."}
+UNFILTERED = {"default": "", "invalid_choice_message": "Choose one of the options in the list."}
 
 
 def options(any_label, pairs):
@@ -31,10 +31,10 @@ class InboxFilterForm(FlaskForm):
             NoControlCharacters(),
         ],
     )
-    kind = SelectField("Show", choices=options("Enquiries and bookings", KINDS), **ANY)
-    status = SelectField("Status", choices=options("Any status", STATUS_LABELS.items()), **ANY)
-    concern = SelectField("Area of concern", choices=options("Any area", choices.CONCERNS), **ANY)
-    practitioner = SelectField("Practitioner", choices=[], **ANY)
+    kind = SelectField("Show", choices=options("Enquiries and bookings", KINDS), **UNFILTERED)
+    status = SelectField("Status", choices=options("Any status", STATUS_LABELS.items()), **UNFILTERED)
+    concern = SelectField("Area of concern", choices=options("Any area", choices.CONCERNS), **UNFILTERED)
+    practitioner = SelectField("Practitioner", choices=[], **UNFILTERED)
     date_from = DateField("Received from", validators=[Optional(), SaneDate()])
     date_to = DateField("Received to", validators=[Optional(), SaneDate()])
     emails_failed = BooleanField("Emails failed")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from clinic.booking import selection as sel
 from clinic.booking import service
 from clinic.models import Booking
-from clinic.models.outbox import HELD
+from clinic.models.outbox import OutboxStatus
 from clinic.outbox.delivery import send_now
 from clinic.staff.records import service as triage
 from clinic.staff.records.forms import NoteForm
@@ -44,7 +44,7 @@ def set_state(record, change, value, labels, done):
 
 
 def send_and_flash(emails, done, emailed):
-    held = [email for email in emails if email.status == HELD]
+    held = [email for email in emails if email.status == OutboxStatus.HELD]
     _sent, failed = send_now(emails)
     if held:
         # The patient's address has had as many emails as the caps allow: say so, not "sent".

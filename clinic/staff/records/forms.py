@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired
 from clinic.booking.video_fields import meeting_link_field
 from clinic.forms import choices, patient_fields
 from clinic.forms.submission_keys import SubmissionKeyField
-from clinic.staff.records.service import OUTCOMES, STATUSES
+from clinic.models.booking import OUTCOME_LABELS
+from clinic.models.enquiry import EnquiryStatus
 
 NOBODY = ""
 
@@ -15,7 +16,7 @@ NOBODY = ""
 class StatusForm(FlaskForm):
     status = SelectField(
         "Set the status to",
-        choices=choices.select_choices(STATUSES),
+        choices=choices.select_choices(EnquiryStatus.choices()),
         invalid_choice_message="Choose a status.",
     )
 
@@ -42,7 +43,7 @@ class AssignForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     outcome = RadioField(
-        choices=choices.select_choices(OUTCOMES), invalid_choice_message="Choose an outcome."
+        choices=choices.select_choices(OUTCOME_LABELS.items()), invalid_choice_message="Choose an outcome."
     )
 
 

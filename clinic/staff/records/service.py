@@ -8,24 +8,16 @@ from clinic.booking import invitations, service
 from clinic.clinic_time import when
 from clinic.extensions import db
 from clinic.models import Note
+from clinic.models.booking import BookingSource
+from clinic.models.enquiry import EnquiryStatus
 from clinic.privacy import consent
 
-STATUSES = [
-    ("new", "New"),
-    ("contacted", "Contacted"),
-    ("suitable", "Suitable"),
-    ("not_suitable", "Not suitable"),
-    ("booked", "Booked"),
-    ("closed", "Closed"),
-    ("spam", "Spam"),
-]
-OUTCOMES = [("attended", "Attended"), ("no_show", "Did not attend")]
 # The booking form asks patients for this; an enquiry taken in by reception has not.
 UNKNOWN_PATTERN_STAGE = "not_sure"
 
 
 def change_status(enquiry, status):
-    if status not in dict(STATUSES):
+    if status not in list(EnquiryStatus):
         raise ValueError(f"not an enquiry status: {status}")
     enquiry.status = status
     audit.record("changed status", enquiry, f"changed status to {status}")
@@ -84,7 +76,7 @@ def book_for_enquiry(enquiry, consultation_type, start, practitioner_id, phone, 
         practitioner_id,
         details,
         consents=[consent.BOOKING_HEALTH_DATA],
-        source="reception",
+        source=BookingSource.RECEPTION,
         enquiry_id=enquiry.id,
         on_booked=audit_booking,
         submission_key=submission_key,
