@@ -16,7 +16,8 @@ import psycopg
 from sqlalchemy import event, func, select
 
 from clinic.extensions import db
-from clinic.models import Booking, ConsultationType, Practitioner
+from clinic.models import Booking, ConsultationType, Practitioner, StaffUser
+from clinic.models.staff import Role
 from clinic.scheduling.queries import clinic_zone, find_slots, local_day_bounds
 from clinic.staff.day import queries as day_list
 from clinic.staff.inbox import queries as inbox_query
@@ -72,7 +73,9 @@ def capture(app):
                     captured, f"{label}: rows", lambda f=filters, c=counts: inbox_query.page(f, c, 1)
                 )
             practitioner, day = _busiest_day()
-            queries += _run(captured, "day list", lambda: day_list.day_list(practitioner, day))
+            # As its practitioner sees it: the query narrowed to their own patients.
+            own = StaffUser(role=Role.PRACTITIONER, practitioner_id=practitioner.id)
+            queries += _run(captured, "day list", lambda: day_list.day_list(own, practitioner, day))
             consultation_type = db.session.get(ConsultationType, 1)
             today = day_list.today()
             queries += _run(

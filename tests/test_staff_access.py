@@ -1,8 +1,15 @@
-"""Walks the URL map: no staff page can be left open by accident."""
+"""Walks the URL map: no staff page can be left open by accident. And whose patients
+each role sees, asked of the one access module directly."""
 
 import pytest
+from sqlalchemy import select
 
-from clinic.staff.access import PUBLIC_ENDPOINTS
+from clinic.extensions import db
+from clinic.models import Booking, Photo, StaffUser
+from clinic.models.staff import Role
+from clinic.staff.access import PUBLIC_ENDPOINTS, can_view_booking, can_view_photo, visible_bookings
+from tests.support.bookings import place
+from tests.support.clinic_days import local_start
 
 ROLES = ("reception", "practitioner", "admin")
 
@@ -70,3 +77,58 @@ def test_a_view_nested_under_staff_that_names_no_roles_answers_403(app, as_role)
 
     for role in ROLES:
         assert as_role(role).get("/staff/unguarded").status_code == 403, role
+
+
+# ---------- Whose patients each role sees ----------
+
+OWN, OTHER = 1, 2
+VIEWERS = {
+    "reception": StaffUser(role=Role.RECEPTION),
+    "admin": StaffUser(role=Role.ADMIN),
+    "their practitioner": StaffUser(role=Role.PRACTITIONER, practitioner_id=OWN),
+    "another practitioner": StaffUser(role=Role.PRACTITIONER, practitioner_id=OTHER),
+    "a practitioner account without a practitioner": StaffUser(role=Role.PRACTITIONER),
+}
+SEES_THE_BOOKING = {
+    "reception": True,
+    "admin": True,
+    "their practitioner": True,
+    "another practitioner": False,
+    "a practitioner account without a practitioner": False,
+}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_who_may_view_a_booking_and_its_photos(app, viewer):
+    booking = Booking(practitioner_id=OWN)
+
+    assert can_view_booking(VIEWERS[viewer], booking) is SEES_THE_BOOKING[viewer]
+    assert can_view_photo(VIEWERS[viewer], Photo(booking=booking)) is SEES_THE_BOOKING[viewer]
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_photo_sent_with_an_enquiry_is_for_the_front_desk_only(app, viewer):
+    front_desk = VIEWERS[viewer].role in (Role.RECEPTION, Role.ADMIN)
+
+    assert can_view_photo(VIEWERS[viewer], Photo()) is front_desk
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_queries_of_bookings_are_narrowed_by_the_same_rule(app, schedule, viewer):
+    # Here OWN and OTHER stand for the schedule's two practitioners.
+    real_id = {OWN: schedule.first, OTHER: schedule.second, None: None}
+    booked = {
+        practitioner: place(app, local_start(schedule.day, 10), schedule.in_clinic, real_id[practitioner]).id
+        for practitioner in (OWN, OTHER)
+    }
+    user = StaffUser(role=VIEWERS[viewer].role, practitioner_id=real_id[VIEWERS[viewer].practitioner_id])
+
+    with app.app_context():
+        shown = set(db.session.scalars(visible_bookings(user, select(Booking.id))))
+
+    assert shown == {
+        booking_id
+        for practitioner, booking_id in booked.items()
+        if can_view_booking(VIEWERS[viewer], Booking(practitioner_id=practitioner))
+    }
+    assert shown or not SEES_THE_BOOKING[viewer]

@@ -10,7 +10,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from clinic.extensions import db
-from clinic.models import AuditEntry, ConsultationType, Photo, Practitioner
+from clinic.models import AuditEntry, ConsultationType, Photo, Practitioner, StaffUser
+from clinic.models.staff import Role
 from clinic.staff.day import queries as day_list
 from tests.factories import BookingFactory, EnquiryFactory
 from tests.support.clinic_days import local_start
@@ -175,7 +176,8 @@ def test_first_visits_and_returning_patients(app, schedule):
         book(schedule, schedule.first, schedule.day, 12, full_name="Brand New", email="new@example.com")
         book(schedule, schedule.first, schedule.day + timedelta(days=7), 12, email="new@example.com")
 
-        listing = day_list.day_list(db.session.get(Practitioner, schedule.first), schedule.day)
+        reception = StaffUser(role=Role.RECEPTION)
+        listing = day_list.day_list(reception, db.session.get(Practitioner, schedule.first), schedule.day)
 
     flags = {row.booking.full_name: row.returning for row in listing.rows}
     assert flags == {"Came Before": True, "Unmarked": True, "Never Came": False, "Brand New": False}

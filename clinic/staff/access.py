@@ -1,14 +1,21 @@
-"""Who may open which staff page.
+"""Who may open which staff page, and whose patients they may see there.
 
 Every route in the staff area (the staff blueprint and the blueprints nested in
 it, which share its guard) must name the roles it allows with @allow;
 a route that names none answers 403 to everyone, so a new page cannot be
 left open by accident. Anonymous visitors are sent to sign in.
+
+Past the role, one rule: reception and admin see every patient, a practitioner
+only their own (the bookings made with them, those bookings' photos, their own
+day list). Routes ask can_view_booking or can_view_photo, the day list asks
+sees_every_patient, and queries of bookings narrow with visible_bookings.
 """
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import false
 
+from clinic.models import Booking
 from clinic.models.staff import Role
 from clinic.staff.auth import sessions
 
@@ -23,6 +30,42 @@ def allow(*roles):
         return view
 
     return decorate
+
+
+def sees_every_patient(user):
+    return user.role in FRONT_DESK
+
+
+def sees_patients_of(user, practitioner_id):
+    """Whether user may see the patients booked with this practitioner (an id, or None for nobody's)."""
+    if sees_every_patient(user):
+        return True
+    return (
+        user.role == Role.PRACTITIONER
+        and practitioner_id is not None
+        and practitioner_id == user.practitioner_id
+    )
+
+
+def can_view_booking(user, booking):
+    return sees_patients_of(user, booking.practitioner_id)
+
+
+def can_view_photo(user, photo):
+    # Asked before photo.booking, which the front desk need not load. A photo sent with an
+    # enquiry is no practitioner's until a booking holds it.
+    if sees_every_patient(user):
+        return True
+    return photo.booking is not None and can_view_booking(user, photo.booking)
+
+
+def visible_bookings(user, statement):
+    """statement, a select of bookings, narrowed to those user may see: sees_patients_of in SQL."""
+    if sees_every_patient(user):
+        return statement
+    if user.role == Role.PRACTITIONER and user.practitioner_id is not None:
+        return statement.where(Booking.practitioner_id == user.practitioner_id)
+    return statement.where(false())
 
 
 def guard_blueprint(blueprint):

@@ -13,7 +13,7 @@ from clinic.extensions import db
 from clinic.forms import choices
 from clinic.models import Booking, Practitioner
 from clinic.models.booking import BookingStatus
-from clinic.models.staff import Role
+from clinic.staff import access
 
 # A patient is returning when the same email address has an earlier booking that was attended,
 # or is still marked booked (reception may not have recorded the outcome yet). Cancelled
@@ -57,13 +57,13 @@ class DayList:
 
 
 def choosable_practitioners(user):
-    """The practitioners whose lists this user may pick from: their own for a practitioner,
-    every active one (by name) for reception and admin."""
-    if user.role == Role.PRACTITIONER:
-        return [user.practitioner] if user.practitioner else []
-    return db.session.scalars(
-        select(Practitioner).where(Practitioner.active).order_by(Practitioner.name)
-    ).all()
+    """The practitioners whose lists this user may pick from: every active one (by name) for
+    reception and admin, their own for a practitioner."""
+    if access.sees_every_patient(user):
+        return db.session.scalars(
+            select(Practitioner).where(Practitioner.active).order_by(Practitioner.name)
+        ).all()
+    return [user.practitioner] if user.practitioner else []
 
 
 def practitioner_for(user, requested, practitioners):
@@ -75,12 +75,12 @@ def practitioner_for(user, requested, practitioners):
     for practitioner in practitioners:
         if str(practitioner.id) == requested:
             return practitioner
-    if user.role == Role.PRACTITIONER:
-        raise NotYourList
-    raise LookupError(requested)
+    if access.sees_every_patient(user):
+        raise LookupError(requested)
+    raise NotYourList
 
 
-def day_list(practitioner, day):
+def day_list(user, practitioner, day):
     start, end = local_day_bounds(day, day)
     earlier = aliased(Booking)
     returning = exists().where(
@@ -88,7 +88,7 @@ def day_list(practitioner, day):
         earlier.starts_at < Booking.starts_at,
         earlier.status.in_(VISITED),
     )
-    results = db.session.execute(
+    statement = (
         select(Booking, returning.label("has_visited_before"))
         .join(Booking.type)
         .options(
@@ -99,7 +99,8 @@ def day_list(practitioner, day):
             Booking.practitioner_id == practitioner.id, Booking.starts_at >= start, Booking.starts_at < end
         )
         .order_by(Booking.starts_at, Booking.id)
-    ).all()
+    )
+    results = db.session.execute(access.visible_bookings(user, statement)).all()
     rows = [
         DayRow(booking, bool(flag)) for booking, flag in results if booking.status != BookingStatus.CANCELLED
     ]

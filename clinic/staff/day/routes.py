@@ -29,7 +29,7 @@ def show():
     if practitioner is not None:
         day = day or clinic_time.today()
         audit.record_now("viewed day list", practitioner, f"practitioner {practitioner.id}, {day}")
-        listing = day_list.day_list(practitioner, day)
+        listing = day_list.day_list(current_user, practitioner, day)
     return render_template(
         "staff/day.html",
         listing=listing,

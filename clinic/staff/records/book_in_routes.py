@@ -2,9 +2,9 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from clinic.booking import chosen_slot, service
 from clinic.booking import selection as sel
-from clinic.booking import service
-from clinic.clinic_time import format_start, parse_start, when
+from clinic.clinic_time import when
 from clinic.extensions import db
 from clinic.forms.submission_keys import AlreadySubmitted
 from clinic.forms.validators import display_phone
@@ -37,23 +37,21 @@ def choose_slot(enquiry_id):
 def details(enquiry_id):
     record = db.get_or_404(Enquiry, enquiry_id)
     form = StaffBookingForm()
-    values = request.form if request.method == "POST" else request.args
-    selection = sel.selection_from(values)
-    start = parse_start(values.get("start"))
-    if selection is None or start is None:
+    chosen = chosen_slot.for_booking(request.form if request.method == "POST" else request.args)
+    if chosen is None:
         flash("Please choose the consultation and time again.", "warning")
         return redirect(url_for("staff.records.book_in.choose_slot", enquiry_id=record.id), code=303)
     if request.method == "GET":
-        form.process(data=_prefilled(record, selection, start))
-        return _book_details_page(record, form, selection, start)
+        form.process(data={**chosen.form_data(), "phone": display_phone(record.phone)})
+        return _book_details_page(record, form, chosen)
     if not form.validate():
-        return _book_details_page(record, form, selection, start, status=422)
+        return _book_details_page(record, form, chosen, status=422)
     try:
         booking, emails = triage.book_for_enquiry(
             record,
-            selection.consultation_type,
-            start,
-            selection.practitioner_id,
+            chosen.selection.consultation_type,
+            chosen.start,
+            chosen.practitioner_id,
             form.phone.data,
             submission_key=form.submission_key_value(),
         )
@@ -61,7 +59,7 @@ def details(enquiry_id):
         # A second click on "Book": the first one booked it.
         return back_to(first.record)
     except service.SlotTaken:
-        return _book_details_page(record, form, selection, start, status=409, taken=True)
+        return _book_details_page(record, form, chosen, status=409, taken=True)
     send_and_flash(
         emails,
         f"Booked {booking.reference} for {when(booking.starts_at)}.",
@@ -70,27 +68,12 @@ def details(enquiry_id):
     return back_to(booking)
 
 
-def _prefilled(record, selection, start):
-    return {
-        "type": selection.consultation_type.id,
-        "practitioner": selection.practitioner_param,
-        "start": format_start(start),
-        "phone": display_phone(record.phone),
-    }
-
-
-def _book_details_page(record, form, selection, start, *, status=200, taken=False):
+def _book_details_page(record, form, chosen, *, status=200, taken=False):
     form.give_submission_key()
-    still_free = not taken and sel.is_free(selection, start)
     return render_template(
         "staff/records_book_details.html",
         enquiry=record,
         form=form,
-        selection=selection,
-        start=start,
-        still_free=still_free,
-        taken=taken,
-        alternatives=[] if still_free else sel.fresh_times(selection, start),
-        format_start=format_start,
+        **chosen.details_context(taken=taken),
         health_consent=consent.BOOKING_HEALTH_DATA,
     ), status

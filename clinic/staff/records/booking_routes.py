@@ -1,6 +1,6 @@
 """A booking in full, and reception's changes to it: notes, move, cancel and outcome.
 
-Practitioners may open only the bookings of their own patients.
+Practitioners may open only the bookings of their own patients (clinic/staff/access.py).
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,15 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from clinic import audit
+from clinic.booking import chosen_slot, service, video
 from clinic.booking import selection as sel
-from clinic.booking import service, video
-from clinic.clinic_time import format_start, parse_start, to_local, when
+from clinic.clinic_time import format_start, to_local, when
 from clinic.extensions import db
 from clinic.models import Booking, Note
 from clinic.models.booking import OUTCOME_LABELS, BookingStatus
-from clinic.models.staff import Role
 from clinic.models.types import utcnow
-from clinic.staff.access import EVERYONE, FRONT_DESK, allow
+from clinic.staff.access import EVERYONE, FRONT_DESK, allow, can_view_booking
 from clinic.staff.records import service as triage
 from clinic.staff.records.actions import back_to, post_note, send_and_flash, set_state, time_picker_page
 from clinic.staff.records.forms import ConfirmForm, NoteForm, OutcomeForm, VideoLinkForm
@@ -29,7 +28,7 @@ bp = Blueprint("booking", __name__)
 @allow(*EVERYONE)
 def show(booking_id):
     record = db.get_or_404(Booking, booking_id)
-    if current_user.role == Role.PRACTITIONER and record.practitioner_id != current_user.practitioner_id:
+    if not can_view_booking(current_user, record):
         abort(403)
     audit.record_now("viewed booking", record, "viewed booking")
     return _booking_page(record)
@@ -49,7 +48,7 @@ def move(booking_id):
     if refusal:
         flash(refusal, "warning")
         return back_to(record)
-    selection = _move_selection(record, request.args.get("practitioner", record.practitioner_id))
+    selection = sel.selection_for_move(record, request.args.get("practitioner", record.practitioner_id))
     return time_picker_page(
         "staff/records_move.html", selection, exclude_booking_id=record.id, booking=record
     )
@@ -59,21 +58,21 @@ def move(booking_id):
 @allow(*FRONT_DESK)
 def move_confirm(booking_id):
     record = db.get_or_404(Booking, booking_id)
-    values = request.form if request.method == "POST" else request.args
-    selection = _move_selection(record, values.get("practitioner"))
-    start = parse_start(values.get("start"))
-    if start is None:
+    chosen = chosen_slot.for_move(
+        record, request.form if request.method == "POST" else request.args, unknown_means_any=True
+    )
+    if chosen is None:
         return redirect(url_for("staff.records.booking.move", booking_id=record.id))
     form = ConfirmForm()
     if form.validate_on_submit():
-        return _move(record, start, selection)
+        return _move(record, chosen)
     return render_template(
         "staff/records_move_confirm.html",
         booking=record,
         form=form,
-        selection=selection,
-        start=start,
-        still_free=sel.is_free(selection, start, exclude_booking_id=record.id),
+        selection=chosen.selection,
+        start=chosen.start,
+        still_free=chosen.is_free(),
         format_start=format_start,
     )
 
@@ -163,26 +162,19 @@ def _with_everything_shown(record, front_desk):
     return db.session.scalars(select(Booking).where(Booking.id == record.id).options(*options)).one()
 
 
-def _move(record, start, selection):
+def _move(record, chosen):
     try:
         send_and_flash(
-            triage.move_booking(record, start, selection.practitioner_id),
-            f"Moved to {when(start)}.",
+            triage.move_booking(record, chosen.start, chosen.practitioner_id),
+            f"Moved to {when(chosen.start)}.",
             "The patient has been emailed the new time.",
         )
     except service.SlotTaken:
         flash("That time has just been taken. Please choose another.", "warning")
-        day = to_local(start).date().isoformat()
         return redirect(
-            url_for("staff.records.booking.move", booking_id=record.id, date=day, **selection.params()),
+            url_for("staff.records.booking.move", booking_id=record.id, **chosen.calendar_params()),
             code=303,
         )
     except service.ChangeNotAllowed as refusal:
         flash(str(refusal), "warning")
     return back_to(record)
-
-
-def _move_selection(record, practitioner):
-    return sel.selection_from({"type": record.type_id, "practitioner": practitioner}) or sel.Selection(
-        record.type, None
-    )

@@ -9,7 +9,7 @@ from clinic import audit
 from clinic.extensions import db
 from clinic.models import Photo
 from clinic.photos import storage as photos
-from clinic.staff.access import EVERYONE, FRONT_DESK, allow
+from clinic.staff.access import EVERYONE, allow, can_view_photo
 
 bp = Blueprint("photo", __name__)
 
@@ -18,7 +18,7 @@ bp = Blueprint("photo", __name__)
 @allow(*EVERYONE)
 def show(photo_id):
     record = db.get_or_404(Photo, photo_id)
-    if not _may_see_photo(record):
+    if not can_view_photo(current_user, record):
         abort(403)
     thumbnail = request.args.get("size") == "thumb"
     # The thumbnail was stored with the photo (or is made once, for a photo stored before that).
@@ -37,9 +37,3 @@ def show(photo_id):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _may_see_photo(record):
-    if current_user.role in FRONT_DESK:
-        return True
-    return record.booking is not None and record.booking.practitioner_id == current_user.practitioner_id
