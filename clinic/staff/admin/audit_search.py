@@ -1,6 +1,5 @@
 """Reading the audit log: the filter form, and the query it makes (newest first, a page at a time)."""
 
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
@@ -13,6 +12,7 @@ from clinic.extensions import db
 from clinic.forms.validators import SaneDate
 from clinic.models import AuditEntry, StaffUser
 from clinic.models.types import MAX_ID
+from clinic.web import pagination
 
 PER_PAGE = 100
 # Entries written when nobody was signed in: failed sign-ins.
@@ -84,25 +84,6 @@ class AuditRow:
     record_name: str | None
 
 
-@dataclass
-class AuditPage:
-    rows: list[AuditRow]
-    page: int
-    total: int
-
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / PER_PAGE))
-
-    @property
-    def has_previous(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-
 def find_entries(
     *, actor=None, action=None, record_type=None, record_id=None, date_from=None, date_to=None, page=1
 ):
@@ -125,10 +106,9 @@ def find_entries(
         conditions.append(AuditEntry.at < local_day_bounds(date_to, date_to)[1])
 
     total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
-    # A page past the end shows the last one; an offset past the database's integer range would be an error.
-    page = min(max(1, page), max(1, math.ceil(total / PER_PAGE)))
+    page = pagination.page_number(page, total, PER_PAGE)
     record_account = aliased(StaffUser)
-    results = db.session.execute(
+    statement = (
         select(AuditEntry, record_account.name)
         .outerjoin(
             record_account,
@@ -137,10 +117,9 @@ def find_entries(
         .options(joinedload(AuditEntry.actor))
         .where(*conditions)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    return AuditPage([AuditRow(entry, name) for entry, name in results], page, total)
+    )
+    results = db.session.execute(pagination.cut(statement, page, PER_PAGE)).all()
+    return pagination.Page([AuditRow(entry, name) for entry, name in results], page, total, PER_PAGE)
 
 
 def record_type_label(value):

@@ -24,7 +24,7 @@ from clinic.models.booking import BookingStatus
 from clinic.models.enquiry import EnquiryStatus
 from clinic.models.outbox import OutboxStatus
 from clinic.models.types import UTCDateTime
-from clinic.web import spreadsheets
+from clinic.web import pagination, spreadsheets
 
 ENQUIRY, BOOKING = "enquiry", "booking"
 KINDS = [(ENQUIRY, "Enquiries"), (BOOKING, "Bookings")]
@@ -105,36 +105,6 @@ class Counts:
         return sum(n for (_, status), n in self.by_kind_status.items() if status == filters.status)
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list
-    number: int
-    total: int
-
-    @property
-    def count(self):
-        return _page_count(self.total)
-
-    @property
-    def first_row(self):
-        return (self.number - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def last_row(self):
-        return (self.number - 1) * PAGE_SIZE + len(self.rows)
-
-    def numbers(self, around=2):
-        """Page numbers to link: the first, the last and a few either side of this one; None marks a gap."""
-        wanted = {1, self.count, *range(self.number - around, self.number + around + 1)}
-        shown = sorted(n for n in wanted if 1 <= n <= self.count)
-        numbers = []
-        for n in shown:
-            if numbers and n - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(n)
-        return numbers
-
-
 def practitioners():
     """Everyone who may appear in the list, inactive practitioners too: old bookings name them."""
     statement = select(Practitioner).order_by(Practitioner.active.desc(), Practitioner.name)
@@ -157,11 +127,11 @@ def count(filters):
 def page(filters, counts, number):
     """One page of rows, newest first; a number past the end shows the last page."""
     total = counts.matching(filters)
-    number = min(max(number, 1), _page_count(total))
+    number = pagination.page_number(number, total, PAGE_SIZE)
     if total == 0:
-        return Page([], number, 0)
-    statement = _listing(filters).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    return Page(db.session.execute(statement).all(), number, total)
+        return pagination.Page([], number, 0, PAGE_SIZE)
+    rows = db.session.execute(pagination.cut(_listing(filters), number, PAGE_SIZE)).all()
+    return pagination.Page(rows, number, total, PAGE_SIZE)
 
 
 def csv_chunks(filters, batch=500):
@@ -181,10 +151,6 @@ def csv_chunks(filters, batch=500):
 
 def status_label(status):
     return STATUS_LABELS.get(status, status)
-
-
-def _page_count(total):
-    return max(1, -(-total // PAGE_SIZE))
 
 
 def _drain(buffer):
