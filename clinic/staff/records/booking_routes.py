@@ -13,13 +13,14 @@ from clinic.booking import chosen_slot, service, video
 from clinic.booking import selection as sel
 from clinic.clinic_time import format_start, to_local, when
 from clinic.extensions import db
+from clinic.forms.confirm import ConfirmForm
 from clinic.models import Booking, Note
 from clinic.models.booking import OUTCOME_LABELS, BookingStatus
 from clinic.models.types import utcnow
 from clinic.staff.access import EVERYONE, FRONT_DESK, allow, can_view_booking
 from clinic.staff.records import service as triage
 from clinic.staff.records.actions import back_to, post_note, send_and_flash, set_state, time_picker_page
-from clinic.staff.records.forms import ConfirmForm, NoteForm, OutcomeForm, VideoLinkForm
+from clinic.staff.records.forms import NoteForm, OutcomeForm, VideoLinkForm
 
 bp = Blueprint("booking", __name__)
 

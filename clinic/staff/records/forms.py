@@ -53,10 +53,6 @@ class VideoLinkForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """A POST with only a CSRF token: sending an invitation or cancelling needs a deliberate click."""
-
-
 class StaffBookingForm(SubmissionKeyField, FlaskForm):
     """Reception books an enquirer in while on the phone with them: what the
     enquiry lacks for a booking, and what the patient confirmed by phone."""
