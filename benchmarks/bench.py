@@ -22,8 +22,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from benchmarks import booking_load, cpu, explain, http_load, report, seed, servers
 from benchmarks.client import check_inbox, sign_in
 from clinic import create_app
+from clinic.clinic_time import today
 from clinic.staff.auth import passwords
-from clinic.staff.day.queries import today
 
 SLOT_DAYS = 28
 RESULTS = Path(__file__).resolve().parent / "results"

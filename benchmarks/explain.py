@@ -15,10 +15,12 @@ from datetime import timedelta
 import psycopg
 from sqlalchemy import event, func, select
 
+from clinic import clinic_time
+from clinic.clinic_time import clinic_zone, local_day_bounds
 from clinic.extensions import db
 from clinic.models import Booking, ConsultationType, Practitioner, StaffUser
 from clinic.models.staff import Role
-from clinic.scheduling.queries import clinic_zone, find_slots, local_day_bounds
+from clinic.scheduling.queries import find_slots
 from clinic.staff.day import queries as day_list
 from clinic.staff.inbox import queries as inbox_query
 
@@ -77,7 +79,7 @@ def capture(app):
             own = StaffUser(role=Role.PRACTITIONER, practitioner_id=practitioner.id)
             queries += _run(captured, "day list", lambda: day_list.day_list(own, practitioner, day))
             consultation_type = db.session.get(ConsultationType, 1)
-            today = day_list.today()
+            today = clinic_time.today()
             queries += _run(
                 captured,
                 "availability, any practitioner, 4 weeks",
@@ -101,7 +103,7 @@ def _run(captured, label, call):
 def _busiest_day():
     """Practitioner 1's fullest day in the coming fortnight: the day list at its longest."""
     practitioner = db.session.get(Practitioner, 1)
-    today = day_list.today()
+    today = clinic_time.today()
     start, end = local_day_bounds(today, today + timedelta(days=13))
     local_day = func.date(func.timezone(clinic_zone().key, func.timezone("UTC", Booking.starts_at)))
     day = db.session.scalar(

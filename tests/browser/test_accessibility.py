@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import book_online, send_enquiry, sign_in
+from tests.support.browser import book_online, send_enquiry, sign_in
 from tests.support.staff import STAFF_PASSWORD
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import book_online, send_enquiry
+from tests.support.browser import book_online, send_enquiry
 from tests.support.server import AppServer
 
 ANSWER = "form input[name=altcha]"

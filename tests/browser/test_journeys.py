@@ -5,7 +5,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import (
+from tests.support.browser import (
     DESKTOP,
     PHONE,
     SCREENSHOTS,
