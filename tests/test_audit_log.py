@@ -10,7 +10,7 @@ from clinic import audit
 from clinic.extensions import db
 from clinic.models import AuditEntry, StaffUser
 from clinic.models.types import utcnow
-from clinic.staff.admin import audit_search as audit_view
+from clinic.staff.admin.audit import queries as audit_queries
 from tests.support.clinic_days import local_start
 from tests.support.staff import sign_in
 
@@ -127,7 +127,7 @@ def test_admin_filters_by_clinic_time_dates(app, schedule, staff):
         add_entry("day before", at=local_start(day - timedelta(days=1), 23, 55))
 
         def actions(**criteria):
-            return [row.entry.action for row in audit_view.find_entries(**criteria).rows]
+            return [row.entry.action for row in audit_queries.find_entries(**criteria).rows]
 
         assert actions(date_from=day, date_to=day) == ["late", "early"]
         assert actions(date_from=day + timedelta(days=1)) == ["next day"]

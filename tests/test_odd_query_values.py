@@ -6,7 +6,7 @@ import pytest
 
 from clinic import audit
 from clinic.extensions import db
-from clinic.staff.admin.audit_search import PER_PAGE
+from clinic.staff.admin.audit.queries import PER_PAGE
 from tests.support.staff import STAFF_PASSWORD
 
 

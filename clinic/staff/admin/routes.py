@@ -2,7 +2,8 @@
 staff accounts, the schedule (practitioners, hours, closures, consultation types), the audit
 log and patients' data requests.
 
-Views stay short: the rules and the audit entries live in staff_accounts.py and schedule.py.
+Each concern is a subpackage (users/, schedule/, audit/, privacy/) with its routes, forms,
+service.py (writes, audited, committed there) and queries.py (reads), as it needs them.
 """
 
 from flask import Blueprint, render_template
@@ -10,10 +11,13 @@ from flask import Blueprint, render_template
 from clinic.models.staff import Role
 from clinic.outbox import queries as outbox
 from clinic.staff.access import allow
-from clinic.staff.admin import audit_routes, privacy_routes, schedule_routes, user_routes
+from clinic.staff.admin.audit import routes as audit
+from clinic.staff.admin.privacy import routes as privacy
+from clinic.staff.admin.schedule import routes as schedule
+from clinic.staff.admin.users import routes as users
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (user_routes.bp, schedule_routes.bp, audit_routes.bp, privacy_routes.bp):
+for child in (users.bp, schedule.bp, audit.bp, privacy.bp):
     bp.register_blueprint(child)
 
 

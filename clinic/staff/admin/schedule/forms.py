@@ -1,116 +1,26 @@
-"""The admin's forms. Choices that come from the database (practitioners) are passed in
-by the view, so each form checks answers against what the page offered."""
+"""The schedule's forms: practitioners, working hours, closures, consultation types. Choices that
+come from the database (practitioners) are passed in by the view, so each form checks answers
+against what the page offered."""
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    EmailField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TimeField,
-)
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from clinic.booking.video_fields import meeting_link_field
 from clinic.forms import choices, patient_fields
-from clinic.forms.validators import NoControlCharacters, NormalisedEmail, SaneDate, strip_whitespace
+from clinic.forms.validators import NoControlCharacters, SaneDate, strip_whitespace
 from clinic.models.scheduling import IN_CLINIC, VIDEO
-from clinic.models.staff import Role
 from clinic.models.types import utcnow
-from clinic.staff.admin import schedule as schedule_admin
+from clinic.staff.admin.fields import name_field
+from clinic.staff.admin.schedule import service
 
-ROLE_CHOICES = [
-    (Role.RECEPTION, "Reception: enquiries, bookings and every day list"),
-    (Role.PRACTITIONER, "Practitioner: their own day list"),
-    (Role.ADMIN, "Admin: everything, including this admin area"),
-]
 MODE_CHOICES = [(IN_CLINIC, "In the clinic"), (VIDEO, "By video call")]
-NEW_PRACTITIONER = "new"
 WHOLE_CLINIC = "clinic"
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when a step asks for them
 
 
-def _name_field(label, missing_message, max_length=120):
-    return StringField(
-        label,
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(missing_message),
-            Length(max=max_length, message=f"Keep the name to {max_length} characters or fewer."),
-            NoControlCharacters(),
-        ],
-    )
-
-
-def _role_field():
-    return RadioField(
-        "Role", choices=choices.select_choices(ROLE_CHOICES), invalid_choice_message="Choose a role."
-    )
-
-
-def _practitioner_field():
-    return SelectField(
-        "Practitioner record",
-        default=NEW_PRACTITIONER,
-        invalid_choice_message="Choose a practitioner from the list.",
-    )
-
-
-class PractitionerLink:
-    """For forms with `role` and `practitioner` fields: a practitioner account is linked
-    to an existing practitioner, or to a new one in the account's name."""
-
-    def offer_practitioners(self, practitioners):
-        self.practitioner.choices = choices.select_choices(
-            [
-                (NEW_PRACTITIONER, "A new practitioner with this account's name"),
-                *((str(p.id), p.name) for p in practitioners),
-            ]
-        )
-        self._practitioners = {str(p.id): p for p in practitioners}
-
-    def linked_practitioner(self):
-        """The chosen practitioner, or None for a new one (and for roles other than practitioner)."""
-        if self.role.data != Role.PRACTITIONER:
-            return None
-        return self._practitioners.get(self.practitioner.data)
-
-
-class NewAccountForm(PractitionerLink, FlaskForm):
-    name = _name_field("Full name", "Enter the person's name.")
-    email = EmailField(
-        "Email address",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Enter their email address."),
-            Length(max=254, message="That email address is too long."),
-            NoControlCharacters(),
-            NormalisedEmail(),
-        ],
-    )
-    role = _role_field()
-    practitioner = _practitioner_field()
-
-    def __init__(self, practitioners, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.offer_practitioners(practitioners)
-
-
-class RoleForm(PractitionerLink, FlaskForm):
-    role = _role_field()
-    practitioner = _practitioner_field()
-
-    def __init__(self, user, practitioners, **kwargs):
-        linked = str(user.practitioner_id) if user.practitioner_id else NEW_PRACTITIONER
-        super().__init__(data={"role": user.role, "practitioner": linked}, **kwargs)
-        self.offer_practitioners(practitioners)
-
-
 class PractitionerForm(FlaskForm):
-    name = _name_field("Name", "Enter the practitioner's name.")
+    name = name_field("Name", "Enter the practitioner's name.")
     bio = patient_fields.free_text_field("Short introduction for patients (optional)", max_length=2000)
     active = BooleanField("Active: patients can book them", default=True)
     meeting_link = meeting_link_field("Their own video meeting link (optional)")
@@ -153,11 +63,11 @@ class HoursForm(FlaskForm):
             return
         if field.data <= self.start.data:
             raise ValidationError("The end time must be later than the start time.")
-        clash = schedule_admin.overlapping_interval(
+        clash = service.overlapping_interval(
             self._practitioner, self.weekday.data, self.start.data, field.data
         )
         if clash is not None:
-            existing = schedule_admin.describe_interval(clash.weekday, clash.start_time, clash.end_time)
+            existing = service.describe_interval(clash.weekday, clash.start_time, clash.end_time)
             raise ValidationError(
                 f"This overlaps {existing}. Choose times outside it, or remove that interval first."
             )
@@ -207,7 +117,7 @@ class ClosureForm(FlaskForm):
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
             return False
-        starts_at, ends_at = schedule_admin.closure_span(
+        starts_at, ends_at = service.closure_span(
             self.start_day.data, self.start_time.data, self.end_day.data, self.end_time.data
         )
         if ends_at <= starts_at:
@@ -226,7 +136,7 @@ class ClosureForm(FlaskForm):
 
 class ConsultationTypeForm(FlaskForm):
     # The column holds 80 characters.
-    name = _name_field("Name", "Enter a name patients will recognise.", max_length=80)
+    name = name_field("Name", "Enter a name patients will recognise.", max_length=80)
     description = patient_fields.free_text_field("Description for patients (optional)", max_length=1000)
     duration_minutes = IntegerField(
         "Length in minutes",

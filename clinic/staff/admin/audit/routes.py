@@ -5,7 +5,8 @@ from flask import Blueprint, render_template, request
 
 from clinic.models.staff import Role
 from clinic.staff.access import allow
-from clinic.staff.admin import audit_search as audit_view
+from clinic.staff.admin.audit import queries
+from clinic.staff.admin.audit.forms import AuditFilterForm
 from clinic.web.query_args import form_args
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -14,15 +15,15 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 @bp.get("")
 @allow(Role.ADMIN)
 def index():
-    form = audit_view.AuditFilterForm(request.args).set_choices()
+    form = AuditFilterForm(request.args).set_choices()
     results = None
     if form.validate():
-        results = audit_view.find_entries(**form.criteria(), page=request.args.get("page", 1, type=int))
+        results = queries.find_entries(**form.criteria(), page=request.args.get("page", 1, type=int))
     return render_template(
         "staff/admin/audit.html",
         form=form,
         results=results,
         page_args=form_args(form),
-        timestamp=audit_view.timestamp,
-        record_type_label=audit_view.record_type_label,
+        timestamp=queries.timestamp,
+        record_type_label=queries.record_type_label,
     )

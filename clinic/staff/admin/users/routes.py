@@ -8,9 +8,9 @@ from clinic.extensions import db
 from clinic.models import StaffUser
 from clinic.models.staff import Role
 from clinic.staff.access import allow
-from clinic.staff.admin import staff_accounts
-from clinic.staff.admin.forms import NewAccountForm, RoleForm
 from clinic.staff.admin.responses import done, form_page
+from clinic.staff.admin.users import queries, service
+from clinic.staff.admin.users.forms import NewAccountForm, RoleForm
 from clinic.staff.auth import service as accounts
 from clinic.staff.auth.service import AccountError
 
@@ -20,16 +20,16 @@ bp = Blueprint("users", __name__)
 @bp.get("/users")
 @allow(Role.ADMIN)
 def index():
-    return render_template("staff/admin/users.html", users=staff_accounts.all_accounts())
+    return render_template("staff/admin/users.html", users=queries.all_accounts())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def new():
-    form = NewAccountForm(staff_accounts.unlinked_practitioners())
+    form = NewAccountForm(queries.unlinked_practitioners())
     if form.validate_on_submit():
         try:
-            user, password = staff_accounts.create_account(
+            user, password = service.create_account(
                 form.email.data, form.name.data, form.role.data, form.linked_practitioner()
             )
         except AccountError as problem:
@@ -44,17 +44,17 @@ def new():
 @allow(Role.ADMIN)
 def show(user_id):
     account = db.get_or_404(StaffUser, user_id)
-    return _user_page(account, RoleForm(account, staff_accounts.unlinked_practitioners(account.practitioner)))
+    return _user_page(account, RoleForm(account, queries.unlinked_practitioners(account.practitioner)))
 
 
 @bp.post("/users/<int:user_id>/role")
 @allow(Role.ADMIN)
 def change_role(user_id):
     account = db.get_or_404(StaffUser, user_id)
-    form = RoleForm(account, staff_accounts.unlinked_practitioners(account.practitioner))
+    form = RoleForm(account, queries.unlinked_practitioners(account.practitioner))
     if form.validate_on_submit():
         try:
-            changed = staff_accounts.change_role(
+            changed = service.change_role(
                 account, form.role.data, form.linked_practitioner(), by=current_user
             )
         except AccountError as problem:
@@ -74,7 +74,7 @@ def _user_page(account, form):
 def deactivate(user_id):
     account = db.get_or_404(StaffUser, user_id)
     try:
-        staff_accounts.deactivate(account, by=current_user)
+        service.deactivate(account, by=current_user)
     except AccountError as problem:
         flash(str(problem), "warning")
         return redirect(url_for("staff.admin.users.show", user_id=account.id), code=303)
@@ -89,7 +89,7 @@ def deactivate(user_id):
 @allow(Role.ADMIN)
 def reactivate(user_id):
     account = db.get_or_404(StaffUser, user_id)
-    staff_accounts.reactivate(account)
+    service.reactivate(account)
     return done(f"{account.name} can sign in again.", "staff.admin.users.show", user_id=user_id)
 
 
@@ -97,7 +97,7 @@ def reactivate(user_id):
 @allow(Role.ADMIN)
 def reset_password(user_id):
     account = db.get_or_404(StaffUser, user_id)
-    password = staff_accounts.reset_password(account)
+    password = service.reset_password(account)
     return render_template("staff/admin/password.html", user=account, password=password, is_new=False)
 
 

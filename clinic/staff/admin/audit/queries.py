@@ -1,17 +1,14 @@
-"""Reading the audit log: the filter form, and the query it makes (newest first, a page at a time)."""
+"""Reading the audit log: the entries matching a filter (newest first, a page at a time), the
+choices its filter form offers, and how a row is shown."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, joinedload
-from wtforms import DateField, Form, IntegerField, SelectField, ValidationError
-from wtforms.validators import NumberRange, Optional
 
 from clinic.clinic_time import local_day_bounds, to_local
 from clinic.extensions import db
-from clinic.forms.validators import SaneDate
 from clinic.models import AuditEntry, StaffUser
-from clinic.models.types import MAX_ID
 from clinic.web import pagination
 
 PER_PAGE = 100
@@ -26,62 +23,31 @@ RECORD_TYPES = {
 }
 
 
-class AuditFilterForm(Form):
-    """Read from the query string (a GET form, so no CSRF token); every field may be left empty."""
-
-    actor = SelectField("Who", default="")
-    action = SelectField("Action", default="")
-    record_type = SelectField("Record type", default="")
-    record_id = IntegerField(
-        "Record number",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=MAX_ID, message=f"Enter a record number from 1 to {MAX_ID}."),
-        ],
-    )
-    date_from = DateField("From", validators=[Optional(), SaneDate()])
-    date_to = DateField("To", validators=[Optional(), SaneDate()])
-
-    def set_choices(self):
-        self.actor.choices = [("", "Anyone"), (UNKNOWN_ACTOR, "Unknown (not signed in)")] + [
-            (str(user.id), f"{user.name} ({user.role}{'' if user.active else ', inactive'})")
-            for user in db.session.scalars(select(StaffUser).order_by(StaffUser.name))
-        ]
-        self.action.choices = [("", "Any action")] + [
-            (action, action)
-            for action in db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
-        ]
-        self.record_type.choices = [("", "Any record")] + [
-            (value, record_type_label(value))
-            for value in db.session.scalars(
-                select(AuditEntry.record_type)
-                .where(AuditEntry.record_type.is_not(None))
-                .distinct()
-                .order_by(AuditEntry.record_type)
-            )
-        ]
-        return self
-
-    def validate_date_to(self, field):
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("The end date must be on or after the start date.")
-
-    def criteria(self):
-        return {
-            "actor": self.actor.data or None,
-            "action": self.action.data or None,
-            "record_type": self.record_type.data or None,
-            "record_id": self.record_id.data,
-            "date_from": self.date_from.data,
-            "date_to": self.date_to.data,
-        }
-
-
 @dataclass
 class AuditRow:
     entry: AuditEntry
     # The account's name when the record is a staff account, e.g. whose sign-in failed.
     record_name: str | None
+
+
+def accounts():
+    """Every staff account, whoever may have acted."""
+    return db.session.scalars(select(StaffUser).order_by(StaffUser.name)).all()
+
+
+def actions():
+    """The actions the log holds."""
+    return db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+
+
+def record_types():
+    """The record types the log holds."""
+    return db.session.scalars(
+        select(AuditEntry.record_type)
+        .where(AuditEntry.record_type.is_not(None))
+        .distinct()
+        .order_by(AuditEntry.record_type)
+    ).all()
 
 
 def find_entries(

@@ -7,12 +7,9 @@ session is signed out at their next request.
 
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from clinic import audit
 from clinic.extensions import db
-from clinic.models import Practitioner, StaffUser
+from clinic.models import Practitioner
 from clinic.models.staff import Role
 from clinic.staff.auth import service as accounts
 
@@ -27,26 +24,6 @@ def generate_password():
         "".join(secrets.choice(READABLE_CHARACTERS) for _ in range(GROUP_LENGTH)) for _ in range(GROUPS)
     )
     return "-".join(groups)
-
-
-def all_accounts():
-    """Every account with its linked practitioner, whose name the list shows."""
-    return db.session.scalars(
-        select(StaffUser)
-        .options(joinedload(StaffUser.practitioner))
-        .order_by(StaffUser.active.desc(), StaffUser.name)
-    ).all()
-
-
-def unlinked_practitioners(keep=None):
-    """Practitioners no account is linked to (an account may link to one practitioner only),
-    plus `keep`, the one the account being edited already has."""
-    linked = select(StaffUser.practitioner_id).where(StaffUser.practitioner_id.is_not(None))
-    if keep is not None:
-        linked = linked.where(StaffUser.practitioner_id != keep.id)
-    return db.session.scalars(
-        select(Practitioner).where(Practitioner.id.not_in(linked)).order_by(Practitioner.name)
-    ).all()
 
 
 def create_account(email, name, role, practitioner=None):

@@ -1,5 +1,5 @@
 """Practitioners and their weekly hours, closures and consultation types, under /staff/admin.
-The rules and the audit entries live in schedule.py."""
+The rules and the audit entries live in service.py."""
 
 from flask import Blueprint, abort, flash, render_template
 
@@ -8,9 +8,9 @@ from clinic.extensions import db
 from clinic.models import Closure, ConsultationType, Practitioner, WorkingHours
 from clinic.models.staff import Role
 from clinic.staff.access import allow
-from clinic.staff.admin import schedule as schedule_admin
-from clinic.staff.admin.forms import ClosureForm, ConsultationTypeForm, HoursForm, PractitionerForm
 from clinic.staff.admin.responses import done, form_page
+from clinic.staff.admin.schedule import service
+from clinic.staff.admin.schedule.forms import ClosureForm, ConsultationTypeForm, HoursForm, PractitionerForm
 
 bp = Blueprint("schedule", __name__)
 
@@ -30,7 +30,7 @@ def _warn_of_bookings(count, what):
 @allow(Role.ADMIN)
 def practitioners():
     return render_template(
-        "staff/admin/practitioners.html", practitioners=schedule_admin.all_practitioners(with_hours=True)
+        "staff/admin/practitioners.html", practitioners=service.all_practitioners(with_hours=True)
     )
 
 
@@ -39,7 +39,7 @@ def practitioners():
 def new_practitioner():
     form = PractitionerForm()
     if form.validate_on_submit():
-        practitioner = schedule_admin.create_practitioner(form.values())
+        practitioner = service.create_practitioner(form.values())
         return done(
             f"Added {practitioner.name}. Now set their working hours.",
             "staff.admin.schedule.hours",
@@ -54,10 +54,10 @@ def edit_practitioner(practitioner_id):
     practitioner = db.get_or_404(Practitioner, practitioner_id)
     form = PractitionerForm(obj=practitioner)
     if form.validate_on_submit():
-        changed = schedule_admin.update_practitioner(practitioner, form.values())
+        changed = service.update_practitioner(practitioner, form.values())
         if "active" in changed and not practitioner.active:
             _warn_of_bookings(
-                schedule_admin.live_bookings_count(practitioner_id=practitioner.id),
+                service.live_bookings_count(practitioner_id=practitioner.id),
                 f"Booked consultations still to come with {practitioner.name}",
             )
         message = f"Saved {practitioner.name}." if changed else "Nothing to change."
@@ -71,10 +71,10 @@ def hours(practitioner_id):
     practitioner = db.get_or_404(Practitioner, practitioner_id)
     form = HoursForm(practitioner)
     if form.validate_on_submit():
-        schedule_admin.add_hours(practitioner, form.weekday.data, form.start.data, form.end.data)
+        service.add_hours(practitioner, form.weekday.data, form.start.data, form.end.data)
         return done("Added the hours.", "staff.admin.schedule.hours", practitioner_id=practitioner.id)
     return form_page(
-        "staff/admin/hours.html", form, practitioner=practitioner, week=schedule_admin.week(practitioner)
+        "staff/admin/hours.html", form, practitioner=practitioner, week=service.week(practitioner)
     )
 
 
@@ -84,7 +84,7 @@ def remove_hours(practitioner_id, interval_id):
     interval = db.get_or_404(WorkingHours, interval_id)
     if interval.practitioner_id != practitioner_id:
         abort(404)
-    schedule_admin.remove_hours(interval)
+    service.remove_hours(interval)
     return done("Removed the hours.", "staff.admin.schedule.hours", practitioner_id=practitioner_id)
 
 
@@ -96,15 +96,15 @@ def remove_hours(practitioner_id, interval_id):
 def closures():
     return render_template(
         "staff/admin/closures.html",
-        upcoming=schedule_admin.upcoming_closures(),
-        past=schedule_admin.past_closures(),
-        bank_holidays=schedule_admin.coming_bank_holidays(),
-        period=schedule_admin.describe_period,
+        upcoming=service.upcoming_closures(),
+        past=service.past_closures(),
+        bank_holidays=service.coming_bank_holidays(),
+        period=service.describe_period,
     )
 
 
 def _coming_bank_holiday_or_404(day):
-    holiday = schedule_admin.coming_bank_holiday(parse_day(day))
+    holiday = service.coming_bank_holiday(parse_day(day))
     if holiday is None:
         abort(404)
     return holiday
@@ -114,7 +114,7 @@ def _coming_bank_holiday_or_404(day):
 @allow(Role.ADMIN)
 def open_bank_holiday(day):
     holiday = _coming_bank_holiday_or_404(day)
-    if not schedule_admin.open_bank_holiday(holiday):
+    if not service.open_bank_holiday(holiday):
         return done(f"{holiday.summary} was open already.", "staff.admin.schedule.closures")
     return done(f"Opened {holiday.summary}: patients can book it.", "staff.admin.schedule.closures")
 
@@ -123,21 +123,21 @@ def open_bank_holiday(day):
 @allow(Role.ADMIN)
 def close_bank_holiday(day):
     holiday = _coming_bank_holiday_or_404(day)
-    if not schedule_admin.close_bank_holiday(holiday):
+    if not service.close_bank_holiday(holiday):
         return done(f"{holiday.summary} was closed already.", "staff.admin.schedule.closures")
-    _warn_of_bookings(schedule_admin.live_bookings_on(holiday.day), "Booked consultations on that day")
+    _warn_of_bookings(service.live_bookings_on(holiday.day), "Booked consultations on that day")
     return done(f"Closed {holiday.summary} again: nobody can book it.", "staff.admin.schedule.closures")
 
 
 @bp.route("/closures/new", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def new_closure():
-    form = ClosureForm(schedule_admin.all_practitioners())
+    form = ClosureForm(service.all_practitioners())
     if form.validate_on_submit():
         practitioner = form.practitioner()
-        closure = schedule_admin.add_closure(practitioner, *form.span, form.reason.data or "")
+        closure = service.add_closure(practitioner, *form.span, form.reason.data or "")
         _warn_of_bookings(
-            schedule_admin.live_bookings_count(
+            service.live_bookings_count(
                 practitioner_id=practitioner.id if practitioner else None,
                 starts_at=closure.starts_at,
                 ends_at=closure.ends_at,
@@ -145,7 +145,7 @@ def new_closure():
             "Booked consultations in this closure",
         )
         return done(
-            f"Closed {schedule_admin.describe_period(closure.starts_at, closure.ends_at)}.",
+            f"Closed {service.describe_period(closure.starts_at, closure.ends_at)}.",
             "staff.admin.schedule.closures",
         )
     return form_page("staff/admin/closure_new.html", form)
@@ -155,7 +155,7 @@ def new_closure():
 @allow(Role.ADMIN)
 def remove_closure(closure_id):
     closure = db.get_or_404(Closure, closure_id)
-    schedule_admin.remove_closure(closure)
+    service.remove_closure(closure)
     return done("Removed the closure. Those times can be booked again.", "staff.admin.schedule.closures")
 
 
@@ -165,7 +165,7 @@ def remove_closure(closure_id):
 @bp.get("/types")
 @allow(Role.ADMIN)
 def types():
-    return render_template("staff/admin/types.html", types=schedule_admin.all_types())
+    return render_template("staff/admin/types.html", types=service.all_types())
 
 
 @bp.route("/types/new", methods=["GET", "POST"])
@@ -173,7 +173,7 @@ def types():
 def new_type():
     form = ConsultationTypeForm()
     if form.validate_on_submit():
-        consultation_type = schedule_admin.create_type(form.values())
+        consultation_type = service.create_type(form.values())
         return done(f"Added {consultation_type.name}.", "staff.admin.schedule.types")
     return form_page("staff/admin/type_form.html", form, consultation_type=None)
 
@@ -184,7 +184,7 @@ def edit_type(type_id):
     consultation_type = db.get_or_404(ConsultationType, type_id)
     form = ConsultationTypeForm(obj=consultation_type)
     if form.validate_on_submit():
-        changed = schedule_admin.update_type(consultation_type, form.values())
+        changed = service.update_type(consultation_type, form.values())
         message = f"Saved {consultation_type.name}." if changed else "Nothing to change."
         return done(message, "staff.admin.schedule.types")
     return form_page("staff/admin/type_form.html", form, consultation_type=consultation_type)

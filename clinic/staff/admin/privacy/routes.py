@@ -7,47 +7,15 @@ history; flash messages (kept in the session cookie) carry counts, not addresses
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField
-from wtforms.validators import DataRequired, Length
 
 from clinic import audit
-from clinic.forms.validators import NoControlCharacters, NormalisedEmail, strip_whitespace
 from clinic.models.staff import Role
 from clinic.models.types import utcnow
 from clinic.privacy import erasure, subject_access
 from clinic.staff.access import allow
+from clinic.staff.admin.privacy.forms import EraseForm, EraseRequestForm, ExportForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
-
-_EMAIL_CHECKS = [
-    DataRequired("Enter the person's email address."),
-    Length(max=254, message="That email address is too long."),
-    NoControlCharacters(),
-    NormalisedEmail(),
-]
-
-
-# Both forms of the index page have an "email" field; their ids must differ.
-class ExportForm(FlaskForm):
-    email = EmailField(
-        "Email address", id="export-email", filters=[strip_whitespace], validators=_EMAIL_CHECKS
-    )
-
-
-class EraseRequestForm(FlaskForm):
-    email = EmailField(
-        "Email address", id="erase-email", filters=[strip_whitespace], validators=_EMAIL_CHECKS
-    )
-
-
-class EraseForm(FlaskForm):
-    email = HiddenField(filters=[strip_whitespace], validators=_EMAIL_CHECKS)
-    confirm = BooleanField(
-        "I have checked that this request comes from this person, and that the clinic need not keep these "
-        "records.",
-        validators=[DataRequired("Confirm that you have checked the request.")],
-    )
 
 
 @bp.get("/")
