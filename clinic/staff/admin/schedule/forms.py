@@ -12,7 +12,8 @@ from clinic.forms.validators import NoControlCharacters, SaneDate, strip_whitesp
 from clinic.models.scheduling import IN_CLINIC, VIDEO
 from clinic.models.types import utcnow
 from clinic.staff.admin.fields import name_field
-from clinic.staff.admin.schedule import service
+from clinic.staff.admin.schedule import queries
+from clinic.staff.admin.schedule.periods import closure_span, describe_interval
 
 MODE_CHOICES = [(IN_CLINIC, "In the clinic"), (VIDEO, "By video call")]
 WHOLE_CLINIC = "clinic"
@@ -63,11 +64,11 @@ class HoursForm(FlaskForm):
             return
         if field.data <= self.start.data:
             raise ValidationError("The end time must be later than the start time.")
-        clash = service.overlapping_interval(
+        clash = queries.overlapping_interval(
             self._practitioner, self.weekday.data, self.start.data, field.data
         )
         if clash is not None:
-            existing = service.describe_interval(clash.weekday, clash.start_time, clash.end_time)
+            existing = describe_interval(clash.weekday, clash.start_time, clash.end_time)
             raise ValidationError(
                 f"This overlaps {existing}. Choose times outside it, or remove that interval first."
             )
@@ -117,7 +118,7 @@ class ClosureForm(FlaskForm):
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
             return False
-        starts_at, ends_at = service.closure_span(
+        starts_at, ends_at = closure_span(
             self.start_day.data, self.start_time.data, self.end_day.data, self.end_time.data
         )
         if ends_at <= starts_at:

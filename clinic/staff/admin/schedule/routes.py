@@ -9,8 +9,9 @@ from clinic.models import Closure, ConsultationType, Practitioner, WorkingHours
 from clinic.models.staff import Role
 from clinic.staff.access import allow
 from clinic.staff.admin.responses import done, form_page
-from clinic.staff.admin.schedule import service
+from clinic.staff.admin.schedule import queries, service
 from clinic.staff.admin.schedule.forms import ClosureForm, ConsultationTypeForm, HoursForm, PractitionerForm
+from clinic.staff.admin.schedule.periods import describe_period
 
 bp = Blueprint("schedule", __name__)
 
@@ -30,7 +31,7 @@ def _warn_of_bookings(count, what):
 @allow(Role.ADMIN)
 def practitioners():
     return render_template(
-        "staff/admin/practitioners.html", practitioners=service.all_practitioners(with_hours=True)
+        "staff/admin/practitioners.html", practitioners=queries.all_practitioners(with_hours=True)
     )
 
 
@@ -57,7 +58,7 @@ def edit_practitioner(practitioner_id):
         changed = service.update_practitioner(practitioner, form.values())
         if "active" in changed and not practitioner.active:
             _warn_of_bookings(
-                service.live_bookings_count(practitioner_id=practitioner.id),
+                queries.live_bookings_count(practitioner_id=practitioner.id),
                 f"Booked consultations still to come with {practitioner.name}",
             )
         message = f"Saved {practitioner.name}." if changed else "Nothing to change."
@@ -74,7 +75,7 @@ def hours(practitioner_id):
         service.add_hours(practitioner, form.weekday.data, form.start.data, form.end.data)
         return done("Added the hours.", "staff.admin.schedule.hours", practitioner_id=practitioner.id)
     return form_page(
-        "staff/admin/hours.html", form, practitioner=practitioner, week=service.week(practitioner)
+        "staff/admin/hours.html", form, practitioner=practitioner, week=queries.week(practitioner)
     )
 
 
@@ -96,15 +97,15 @@ def remove_hours(practitioner_id, interval_id):
 def closures():
     return render_template(
         "staff/admin/closures.html",
-        upcoming=service.upcoming_closures(),
-        past=service.past_closures(),
-        bank_holidays=service.coming_bank_holidays(),
-        period=service.describe_period,
+        upcoming=queries.upcoming_closures(),
+        past=queries.past_closures(),
+        bank_holidays=queries.coming_bank_holidays(),
+        period=describe_period,
     )
 
 
 def _coming_bank_holiday_or_404(day):
-    holiday = service.coming_bank_holiday(parse_day(day))
+    holiday = queries.coming_bank_holiday(parse_day(day))
     if holiday is None:
         abort(404)
     return holiday
@@ -125,19 +126,19 @@ def close_bank_holiday(day):
     holiday = _coming_bank_holiday_or_404(day)
     if not service.close_bank_holiday(holiday):
         return done(f"{holiday.summary} was closed already.", "staff.admin.schedule.closures")
-    _warn_of_bookings(service.live_bookings_on(holiday.day), "Booked consultations on that day")
+    _warn_of_bookings(queries.live_bookings_on(holiday.day), "Booked consultations on that day")
     return done(f"Closed {holiday.summary} again: nobody can book it.", "staff.admin.schedule.closures")
 
 
 @bp.route("/closures/new", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def new_closure():
-    form = ClosureForm(service.all_practitioners())
+    form = ClosureForm(queries.all_practitioners())
     if form.validate_on_submit():
         practitioner = form.practitioner()
         closure = service.add_closure(practitioner, *form.span, form.reason.data or "")
         _warn_of_bookings(
-            service.live_bookings_count(
+            queries.live_bookings_count(
                 practitioner_id=practitioner.id if practitioner else None,
                 starts_at=closure.starts_at,
                 ends_at=closure.ends_at,
@@ -145,7 +146,7 @@ def new_closure():
             "Booked consultations in this closure",
         )
         return done(
-            f"Closed {service.describe_period(closure.starts_at, closure.ends_at)}.",
+            f"Closed {describe_period(closure.starts_at, closure.ends_at)}.",
             "staff.admin.schedule.closures",
         )
     return form_page("staff/admin/closure_new.html", form)
@@ -165,7 +166,7 @@ def remove_closure(closure_id):
 @bp.get("/types")
 @allow(Role.ADMIN)
 def types():
-    return render_template("staff/admin/types.html", types=service.all_types())
+    return render_template("staff/admin/types.html", types=queries.all_types())
 
 
 @bp.route("/types/new", methods=["GET", "POST"])
