@@ -9,17 +9,18 @@ from flask_login import current_user
 
 from clinic.extensions import db
 from clinic.models import AuditEntry
+from clinic.models.staff import RecordType
 
 RECORD_TYPES = {
-    "Enquiry": "enquiry",
-    "Booking": "booking",
-    "Photo": "photo",
-    "StaffUser": "staff_user",
-    "Practitioner": "practitioner",
-    "ConsultationType": "consultation_type",
-    "Closure": "closure",
-    "WorkingHours": "working_hours",
-    "HolidayOpening": "holiday_opening",
+    "Enquiry": RecordType.ENQUIRY,
+    "Booking": RecordType.BOOKING,
+    "Photo": RecordType.PHOTO,
+    "StaffUser": RecordType.STAFF_USER,
+    "Practitioner": RecordType.PRACTITIONER,
+    "ConsultationType": RecordType.CONSULTATION_TYPE,
+    "Closure": RecordType.CLOSURE,
+    "WorkingHours": RecordType.WORKING_HOURS,
+    "HolidayOpening": RecordType.HOLIDAY_OPENING,
 }
 
 

@@ -79,6 +79,20 @@ class Note(db.Model):
     author = relationship("StaffUser")
 
 
+class RecordType(LabelledEnum):
+    """What an audit entry is about."""
+
+    ENQUIRY = "enquiry", "Enquiry"
+    BOOKING = "booking", "Booking"
+    PHOTO = "photo", "Photo"
+    STAFF_USER = "staff_user", "Staff account"
+    PRACTITIONER = "practitioner", "Practitioner"
+    CONSULTATION_TYPE = "consultation_type", "Consultation type"
+    CLOSURE = "closure", "Closure"
+    WORKING_HOURS = "working_hours", "Working hours"
+    HOLIDAY_OPENING = "holiday_opening", "Holiday opening"
+
+
 class AuditEntry(db.Model):
     """Who did what to which record, and when. Never holds health details, and
     nothing in the app updates or deletes it."""

@@ -4,6 +4,7 @@ from wtforms import DateField, Form, IntegerField, SelectField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
 from clinic.forms.validators import SaneDate
+from clinic.models.staff import RecordType
 from clinic.models.types import MAX_ID
 from clinic.staff.admin.audit import queries
 
@@ -31,7 +32,7 @@ class AuditFilterForm(Form):
         ]
         self.action.choices = [("", "Any action")] + [(action, action) for action in queries.actions()]
         self.record_type.choices = [("", "Any record")] + [
-            (value, queries.record_type_label(value)) for value in queries.record_types()
+            (value, RecordType.label_of(value)) for value in queries.record_types()
         ]
         return self
 

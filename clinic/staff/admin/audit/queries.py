@@ -14,13 +14,6 @@ from clinic.web import pagination
 PER_PAGE = 100
 # Entries written when nobody was signed in: failed sign-ins.
 UNKNOWN_ACTOR = "unknown"
-RECORD_TYPES = {
-    "booking": "Booking",
-    "enquiry": "Enquiry",
-    "photo": "Photo",
-    "practitioner": "Practitioner",
-    "staff_user": "Staff account",
-}
 
 
 @dataclass
@@ -86,10 +79,6 @@ def find_entries(
     )
     results = db.session.execute(pagination.cut(statement, page, PER_PAGE)).all()
     return pagination.Page([AuditRow(entry, name) for entry, name in results], page, total, PER_PAGE)
-
-
-def record_type_label(value):
-    return RECORD_TYPES.get(value, (value or "").replace("_", " ").capitalize())
 
 
 def timestamp(moment):

@@ -3,7 +3,7 @@ POST routes, and the database refuses to update or delete entries."""
 
 from flask import Blueprint, render_template, request
 
-from clinic.models.staff import Role
+from clinic.models.staff import RecordType, Role
 from clinic.staff.access import allow
 from clinic.staff.admin.audit import queries
 from clinic.staff.admin.audit.forms import AuditFilterForm
@@ -25,5 +25,5 @@ def index():
         results=results,
         page_args=form_args(form),
         timestamp=queries.timestamp,
-        record_type_label=queries.record_type_label,
+        record_type_label=RecordType.label_of,
     )
