@@ -80,6 +80,13 @@ def test_max_age_counts_down_with_the_entry(client, clock):
     assert client.get("/").headers["Cache-Control"] == "public, max-age=15"
 
 
+def test_a_fresh_page_gets_its_whole_max_age_whatever_the_clock_reads(client, clock):
+    # (now + 60) - now is 59.99999... in floating point at this reading.
+    clock.now = 1022.6716703167855
+
+    assert client.get("/").headers["Cache-Control"] == "public, max-age=60"
+
+
 def test_a_matching_if_none_match_gets_304_with_no_body(client):
     etag = client.get("/smp").headers["ETag"]
 

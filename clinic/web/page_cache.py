@@ -83,10 +83,11 @@ def _conditional(page, now, if_none_match):
     # Headers written out directly rather than through make_conditional() and the
     # cache_control accessors: on a cache hit they were most of the view's time.
     # max-age is what is left of the entry's life, so a browser or proxy never
-    # holds a page for longer than PAGE_CACHE_SECONDS after it was rendered.
+    # holds a page for longer than PAGE_CACHE_SECONDS after it was rendered. Rounded
+    # before it is cut to whole seconds: (now + 60) - now can come out as 59.99999.
     headers = [
         ("ETag", quote_etag(page.etag)),
-        ("Cache-Control", f"public, max-age={max(0, int(page.expires_at - now))}"),
+        ("Cache-Control", f"public, max-age={max(0, int(round(page.expires_at - now, 6)))}"),
         # A shared cache must not hand this page to someone with a session cookie.
         ("Vary", "Cookie"),
     ]
