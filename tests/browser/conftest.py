@@ -1,4 +1,4 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright against the app under gunicorn.
+"""Browser fixtures: Debian's Chromium driven by Playwright against the app on a loopback port.
 
 Every test here is marked `browser` and `slow`; run them alone with `pytest -m browser`.
 Without /usr/bin/chromium they skip locally but fail in CI, where .ci/run installs it.
@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from clinic import create_app
+from clinic.extensions import db
+from config import TestingConfig
 from tests.support.browser import PHONE
-from tests.support.server import AppServer
+from tests.support.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -48,20 +51,24 @@ def browser():
 
 
 @pytest.fixture
-def server(database_url, mail_sink, tmp_path, schedule, staff):
-    """The app on a loopback port, with the schedule and staff accounts already in its database."""
-    app_server = AppServer(
-        database_url,
-        mail_sink.port,
-        tmp_path / "uploads",
-        workers=1,
-        threads=8,
-        BOOKING_RATE_LIMIT="1000 per minute",
-        ENQUIRY_RATE_LIMIT="1000 per minute",
-        STAFF_SIGN_IN_RATE_LIMIT="1000 per minute",
-    ).wait_until_up()
-    yield app_server
-    app_server.stop()
+def server(app_settings, schedule, staff):
+    """The app on a loopback port, with the schedule and staff accounts already in its
+    database, and CSRF protection on as in production."""
+    live_app = create_app(
+        TestingConfig,
+        {
+            **app_settings,
+            "WTF_CSRF_ENABLED": True,
+            "BOOKING_RATE_LIMIT": "1000 per minute",
+            "ENQUIRY_RATE_LIMIT": "1000 per minute",
+            "STAFF_SIGN_IN_RATE_LIMIT": "1000 per minute",
+        },
+    )
+    live = LiveServer(live_app)
+    yield live
+    live.stop()
+    with live_app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
