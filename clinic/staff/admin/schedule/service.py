@@ -15,36 +15,35 @@ from clinic.models import Closure, ConsultationType, HolidayOpening, Practitione
 from clinic.staff.admin.schedule.periods import describe_interval, describe_period
 
 
-def _apply(record, values):
-    """Sets the values on the record and returns the names of those that changed."""
+def _create(record, noun):
+    db.session.add(record)
+    db.session.flush()
+    audit.record(f"created {noun}", record)
+    db.session.commit()
+    return record
+
+
+def _update(record, values, noun):
+    """Sets the values on the record, audited and committed; returns the names of those that changed."""
     changed = [name for name, value in values.items() if getattr(record, name) != value]
     for name in changed:
         setattr(record, name, values[name])
+    if changed:
+        summary = "changed " + ", ".join(name.replace("_", " ") for name in changed)
+        audit.record(f"changed {noun}", record, summary)
+        db.session.commit()
     return changed
-
-
-def _changed_summary(changed):
-    return "changed " + ", ".join(name.replace("_", " ") for name in changed)
 
 
 # ---------- Practitioners and their weekly hours ----------
 
 
 def create_practitioner(values):
-    practitioner = Practitioner(**values)
-    db.session.add(practitioner)
-    db.session.flush()
-    audit.record("created practitioner", practitioner)
-    db.session.commit()
-    return practitioner
+    return _create(Practitioner(**values), "practitioner")
 
 
 def update_practitioner(practitioner, values):
-    changed = _apply(practitioner, values)
-    if changed:
-        audit.record("changed practitioner", practitioner, _changed_summary(changed))
-        db.session.commit()
-    return changed
+    return _update(practitioner, values, "practitioner")
 
 
 def add_hours(practitioner, weekday, start, end):
@@ -114,17 +113,8 @@ def close_bank_holiday(holiday):
 
 
 def create_type(values):
-    consultation_type = ConsultationType(**values)
-    db.session.add(consultation_type)
-    db.session.flush()
-    audit.record("created consultation type", consultation_type)
-    db.session.commit()
-    return consultation_type
+    return _create(ConsultationType(**values), "consultation type")
 
 
 def update_type(consultation_type, values):
-    changed = _apply(consultation_type, values)
-    if changed:
-        audit.record("changed consultation type", consultation_type, _changed_summary(changed))
-        db.session.commit()
-    return changed
+    return _update(consultation_type, values, "consultation type")
