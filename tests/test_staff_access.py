@@ -1,6 +1,8 @@
 """Walks the URL map: no staff page can be left open by accident. And whose patients
 each role sees, asked of the one access module directly."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -62,6 +64,26 @@ def test_roles_without_access_get_403_on_every_staff_route(app, as_role, role):
             continue
         response = client.open(url, method=method)
         assert response.status_code == 403, (role, method, url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "role, tabs",
+    [
+        ("reception", ["Enquiries and bookings", "Day list"]),
+        ("practitioner", ["Day list"]),
+        ("admin", ["Enquiries and bookings", "Day list", "Admin"]),
+    ],
+)
+def test_the_staff_navigation_offers_the_pages_the_role_may_open(as_role, role, tabs):
+    html = as_role(role).get("/staff/day").get_data(as_text=True)
+    nav = re.search(r'<nav class="staff-nav".*?</nav>', html, re.S).group(0)
+
+    assert re.findall(r"<a [^>]*>([^<]+)</a>", nav) == tabs
+
+
+def test_staff_home_sends_each_role_to_its_first_page(as_role):
+    assert as_role("reception").get("/staff/").headers["Location"].endswith("/staff/enquiries")
+    assert as_role("practitioner").get("/staff/").headers["Location"].endswith("/staff/day")
 
 
 def test_staff_pages_are_never_cached(as_role):

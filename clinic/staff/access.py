@@ -32,6 +32,13 @@ def allow(*roles):
     return decorate
 
 
+def may_open(user, endpoint):
+    """Whether user's role is one of those the endpoint's @allow names; the staff
+    navigation offers only these, by the same rule the guard enforces."""
+    view = current_app.view_functions.get(endpoint)
+    return user.is_authenticated and user.role in getattr(view, "allowed_roles", frozenset())
+
+
 def sees_every_patient(user):
     return user.role in FRONT_DESK
 
@@ -79,9 +86,7 @@ def _check_access():
     if not current_user.is_authenticated:
         return redirect(url_for("staff.auth.login", next=request.full_path.rstrip("?")))
     sessions.touch()
-    view = current_app.view_functions.get(request.endpoint)
-    allowed = getattr(view, "allowed_roles", frozenset())
-    if current_user.role not in allowed:
+    if not may_open(current_user, request.endpoint):
         abort(403)
     if _must_set_up_two_factor() and request.endpoint not in {"staff.auth.two_factor", "staff.auth.logout"}:
         return redirect(url_for("staff.auth.two_factor"))
