@@ -81,6 +81,28 @@ def test_the_staff_navigation_offers_the_pages_the_role_may_open(as_role, role, 
     assert re.findall(r"<a [^>]*>([^<]+)</a>", nav) == tabs
 
 
+@pytest.mark.parametrize("path, status", [("/staff/admin/", 403), ("/staff/no-such-page", 404)])
+def test_an_error_in_the_staff_area_keeps_the_staff_frame(as_role, path, status):
+    response = as_role("reception").get(path)
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == status
+    assert 'class="staff-nav"' in html
+    assert "Enquiries and bookings" in html and "Sign out" in html
+
+
+def test_a_staff_address_without_a_signed_in_user_gets_the_public_404(client):
+    html = client.get("/staff/no-such-page").get_data(as_text=True)
+
+    assert 'class="staff-nav"' not in html
+    assert "Go to the home page" in html
+
+
+def test_the_account_menu_links_two_factor_set_up_for_roles_that_may_open_it(as_role):
+    assert "/staff/account/two-factor" in as_role("admin").get("/staff/day").get_data(as_text=True)
+    assert "/staff/account/two-factor" not in as_role("reception").get("/staff/day").get_data(as_text=True)
+
+
 def test_staff_home_sends_each_role_to_its_first_page(as_role):
     assert as_role("reception").get("/staff/").headers["Location"].endswith("/staff/enquiries")
     assert as_role("practitioner").get("/staff/").headers["Location"].endswith("/staff/day")

@@ -7,7 +7,7 @@ every blueprint nested in it, so each child below is guarded without installing 
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
-from clinic.staff.access import EVERYONE, allow, guard_blueprint, may_open, sees_every_patient
+from clinic.staff.access import EVERYONE, allow, guard_blueprint, may_open
 from clinic.staff.admin import routes as admin
 from clinic.staff.auth import routes as auth
 from clinic.staff.day import routes as day
@@ -18,12 +18,6 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 guard_blueprint(bp)
 for child in (auth.bp, inbox.bp, records.bp, day.bp, admin.bp):
     bp.register_blueprint(child)
-
-
-@bp.context_processor
-def access_rules():
-    # The staff pages decide what to offer by the rules the routes enforce.
-    return {"may_open": may_open, "sees_every_patient": sees_every_patient}
 
 
 @bp.get("/")

@@ -1,6 +1,7 @@
 import logging
 
 from flask import render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -8,6 +9,7 @@ from clinic.extensions import login_manager
 from clinic.web import database_outage, request_log
 
 log = logging.getLogger(__name__)
+STAFF_AREA = "/staff/"
 
 # Long enough for a database restart or failover; the pages say "in a minute".
 RETRY_AFTER_SECONDS = 60
@@ -16,11 +18,11 @@ RETRY_AFTER_SECONDS = 60
 def register_errorhandlers(app):
     @app.errorhandler(403)
     def forbidden(error):
-        return render_template("errors/403.html"), 403
+        return render_template(_page("403.html")), 403
 
     @app.errorhandler(404)
     def not_found(error):
-        return render_template("errors/404.html"), 404
+        return render_template(_page("404.html")), 404
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
@@ -79,3 +81,10 @@ def database_unavailable(error):
     )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     return page, 503, headers
+
+
+def _page(name):
+    """Signed-in staff keep the staff frame and its navigation on an error in their area."""
+    if request.path.startswith(STAFF_AREA) and current_user.is_authenticated:
+        return f"staff/errors/{name}"
+    return f"errors/{name}"

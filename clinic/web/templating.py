@@ -11,6 +11,7 @@ from clinic.models.booking import OUTCOME_LABELS, BookingSource, BookingStatus, 
 from clinic.models.enquiry import ConsentPurpose, EnquiryStatus
 from clinic.models.outbox import EmailKind, OutboxStatus
 from clinic.models.staff import Role
+from clinic.staff.access import may_open, sees_every_patient
 from clinic.web.urls import site_url
 
 
@@ -73,6 +74,8 @@ def register_template_helpers(app):
     app.jinja_env.globals.update(
         choice_label=choices.label, choices=choices, field_attrs=field_attrs, site_url=site_url
     )
+    # Staff pages (their error pages too) offer what the rules the routes enforce allow.
+    app.jinja_env.globals.update(may_open=may_open, sees_every_patient=sees_every_patient)
     # Staff pages flag video bookings without a link by the same rule and words as the inbox.
     app.jinja_env.globals.update(
         needs_video_link=video.needs_link,
