@@ -2,13 +2,13 @@
 
 import pyotp
 
-from clinic.staff.auth import service as staff_accounts
+from clinic.staff.auth import service as accounts
 
 STAFF_PASSWORD = "correct horse battery staple"
 
 
 def create_account(email, name, role, practitioner=None):
-    return staff_accounts.create(email, name, role, STAFF_PASSWORD, practitioner=practitioner)
+    return accounts.create(email, name, role, STAFF_PASSWORD, practitioner=practitioner)
 
 
 def sign_in(client, email, password=STAFF_PASSWORD, code=""):

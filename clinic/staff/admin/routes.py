@@ -9,7 +9,7 @@ service.py (writes, audited, committed there) and queries.py (reads), as it need
 from flask import Blueprint, render_template
 
 from clinic.models.staff import Role
-from clinic.outbox import queries as outbox
+from clinic.outbox import queries as outbox_queries
 from clinic.staff.access import allow
 from clinic.staff.admin.audit import routes as audit
 from clinic.staff.admin.privacy import routes as privacy
@@ -24,4 +24,4 @@ for child in (users.bp, schedule.bp, audit.bp, privacy.bp):
 @bp.get("/")
 @allow(Role.ADMIN)
 def index():
-    return render_template("staff/admin/index.html", failed_emails=outbox.failed_count())
+    return render_template("staff/admin/index.html", failed_emails=outbox_queries.failed_count())

@@ -8,7 +8,7 @@ from flask_login import current_user
 from clinic import audit
 from clinic.extensions import db
 from clinic.models import Photo
-from clinic.photos import storage as photos
+from clinic.photos import storage
 from clinic.staff.access import EVERYONE, allow, can_view_photo
 
 bp = Blueprint("photo", __name__)
@@ -22,7 +22,7 @@ def show(photo_id):
         abort(403)
     thumbnail = request.args.get("size") == "thumb"
     # The thumbnail was stored with the photo (or is made once, for a photo stored before that).
-    find = photos.thumbnail_path_for if thumbnail else photos.path_for
+    find = storage.thumbnail_path_for if thumbnail else storage.path_for
     try:
         path = find(record.stored_name, current_app.config["UPLOAD_FOLDER"])
     except FileNotFoundError:
